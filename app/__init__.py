@@ -1,0 +1,1 @@
+"""Kursk Fact Database: a read-only API over sourced claims about the Kursk operation."""

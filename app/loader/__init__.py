@@ -1,0 +1,1 @@
+"""The seed loader: `seeds/` (YAML annotations + article texts) -> a validated, loaded database."""

@@ -1,0 +1,325 @@
+"""Cross-check the parsed seeds and turn them into table rows, deriving what is derived.
+
+Nothing here guesses: a date or a speaker the annotations leave out stays null.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from app.dates import PartialDate
+from app.loader.errors import SeedError, SeedValidationError
+from app.loader.numerals import uncovered_numerals
+from app.loader.parse import ParsedFile, ParsedSeeds, SourceDocument
+from app.loader.schema import CitationSpec, ClaimSpec, EventSpec, SourceFile
+from app.models.metric import MetricKind
+from app.qualifiers import Qualifier, derive_band
+
+UNKNOWN_DATE_SORT_KEY = date(9999, 12, 31)
+
+Row = dict[str, Any]
+
+
+@dataclass
+class Dataset:
+    """Rows per table name, in insertion order (parents before children)."""
+
+    version: str
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+
+    def rows(self, table: str) -> list[Row]:
+        return self.tables.setdefault(table, [])
+
+
+def _first(d: PartialDate | None) -> date | None:
+    return d.first_day if d else None
+
+
+def _precision(d: PartialDate | None) -> str | None:
+    return d.precision.value if d else None
+
+
+def _last(d: PartialDate | None) -> date | None:
+    return d.last_day if d else None
+
+
+def _alias_key(alias: str) -> str:
+    return " ".join(alias.replace("’", "'").casefold().split())
+
+
+class _Builder:
+    def __init__(self, seeds: ParsedSeeds) -> None:
+        self.seeds = seeds
+        self.errors: list[SeedError] = []
+        self.dataset = Dataset(seeds.version)
+        self.texts = {doc.annotations.spec.source.id: doc for doc in seeds.sources}
+        self.entity_ids = {e.id for e in seeds.entities.spec.entities}
+        self.metrics = {m.id: m for m in seeds.metrics.spec.metrics}
+        self.event_ids = {e.id for doc in seeds.sources for e in doc.annotations.spec.events}
+        # Spans quoted per source, for the number-coverage audit.
+        self.spans: dict[str, list[tuple[int, int]]] = {sid: [] for sid in self.texts}
+
+    def build(self) -> Dataset:
+        self._duplicates()
+        self._entities()
+        self._metrics()
+        for doc in self.seeds.sources:
+            self._source(doc)
+        for doc in self.seeds.sources:
+            for index, event in enumerate(doc.annotations.spec.events):
+                self._event(doc.annotations, index, event)
+        for doc in self.seeds.sources:
+            for index, claim in enumerate(doc.annotations.spec.claims):
+                self._claim(doc.annotations, index, claim)
+        for doc in self.seeds.sources:
+            self._not_claims_and_audit(doc)
+        if self.errors:
+            raise SeedValidationError(self.errors)
+        self.dataset.rows("dataset_info").append({"key": "version", "value": self.dataset.version})
+        for table, key in (("claim", "id"), ("event", "id"), ("source", "id")):
+            self.dataset.tables[table].sort(key=lambda r, k=key: r[k])  # type: ignore[misc]
+        return self.dataset
+
+    # -- identity -------------------------------------------------------------------------
+    def _duplicates(self) -> None:
+        def check(items: list[tuple[ParsedFile[Any], tuple[int | str, ...], str]], what: str):
+            seen: dict[str, SeedError] = {}
+            for parsed, loc, ident in items:
+                if ident in seen:
+                    first = seen[ident]
+                    self.errors.append(
+                        parsed.error(loc, f"duplicate {what} id {ident!r} (first at {first.file}"
+                                     f":{first.line})")
+                    )
+                else:
+                    seen[ident] = parsed.error(loc, "")
+
+        ents, mets = self.seeds.entities, self.seeds.metrics
+        check([(ents, ("entities", i, "id"), e.id) for i, e in enumerate(ents.spec.entities)],
+              "entity")
+        check([(mets, ("metrics", i, "id"), m.id) for i, m in enumerate(mets.spec.metrics)],
+              "metric")
+        docs = [d.annotations for d in self.seeds.sources]
+        check([(a, ("source", "id"), a.spec.source.id) for a in docs], "source")
+        check([(a, ("claims", i, "id"), c.id) for a in docs for i, c in enumerate(a.spec.claims)],
+              "claim")
+        check([(a, ("events", i, "id"), e.id) for a in docs for i, e in enumerate(a.spec.events)],
+              "event")
+
+    def _entities(self) -> None:
+        parsed = self.seeds.entities
+        owner: dict[str, str] = {}
+        for index, entity in enumerate(parsed.spec.entities):
+            self.dataset.rows("entity").append(
+                entity.model_dump(include={"id", "name", "role", "description"})
+                | {"kind": entity.kind.value, "side": entity.side.value}
+            )
+            for alias in dict.fromkeys([entity.id, entity.name, *entity.aliases]):
+                key = _alias_key(alias)
+                if owner.get(key, entity.id) != entity.id:
+                    self.errors.append(parsed.error(
+                        ("entities", index, "aliases"),
+                        f"alias {alias!r} already names entity {owner[key]!r}",
+                    ))
+                    continue
+                if key not in owner:
+                    owner[key] = entity.id
+                    self.dataset.rows("entity_alias").append(
+                        {"alias_key": key, "alias": alias, "entity_id": entity.id}
+                    )
+
+    def _metrics(self) -> None:
+        parsed = self.seeds.metrics
+        for index, metric in enumerate(parsed.spec.metrics):
+            if metric.broader is not None and metric.broader not in self.metrics:
+                self.errors.append(parsed.error(("metrics", index, "broader"),
+                                                f"unknown metric {metric.broader!r}"))
+            seen, cursor = {metric.id}, metric.broader
+            while cursor in self.metrics:
+                if cursor in seen:
+                    self.errors.append(parsed.error(("metrics", index, "broader"),
+                                                    "broader links form a cycle"))
+                    break
+                seen.add(cursor)
+                cursor = self.metrics[cursor].broader
+        # Parents first, so foreign keys hold while inserting in order.
+        depth = {m: self._depth(m) for m in self.metrics}
+        for metric in sorted(parsed.spec.metrics, key=lambda m: (depth[m.id], m.id)):
+            self.dataset.rows("metric").append(
+                metric.model_dump(include={"id", "name", "unit", "description"})
+                | {"kind": metric.kind.value, "broader_id": metric.broader}
+            )
+
+    def _depth(self, metric_id: str) -> int:
+        depth, cursor, seen = 0, self.metrics[metric_id].broader, {metric_id}
+        while cursor in self.metrics and cursor not in seen:
+            seen.add(cursor)
+            depth, cursor = depth + 1, self.metrics[cursor].broader
+        return depth
+
+    # -- sources --------------------------------------------------------------------------
+    def _source(self, doc: SourceDocument) -> None:
+        spec = doc.annotations.spec.source
+        self.dataset.rows("source").append(
+            spec.model_dump(include={"id", "title", "publisher", "author", "url", "language",
+                                     "note", "published_on_basis"})
+            | {
+                "published_on": _first(spec.published_on),
+                "published_on_precision": _precision(spec.published_on),
+                "file_name": doc.text_path.name,
+                "sha256": doc.sha256,
+                "char_count": len(doc.text),
+                "text": doc.text,
+            }
+        )
+        self.dataset.rows("search_document").append(
+            {"kind": "source", "ref_id": spec.id, "title": spec.title, "body": doc.text}
+        )
+
+    def _quote(
+        self, parsed: ParsedFile[SourceFile], loc: tuple[int | str, ...], cite: CitationSpec
+    ) -> tuple[str, int, int] | None:
+        """Locate a verbatim quote: (source id, start, end), or record why it cannot be."""
+        source_id = cite.source or parsed.spec.source.id
+        doc = self.texts.get(source_id)
+        if doc is None:
+            self.errors.append(parsed.error((*loc, "source"), f"unknown source {source_id!r}"))
+            return None
+        count = doc.text.count(cite.quote)
+        if count != 1:
+            hint = ""
+            if count == 0 and _alias_key(cite.quote) in _alias_key(doc.text):
+                hint = " (it differs in apostrophes, case or white space, e.g. a no-break space)"
+            reason = (
+                f"quote is not a verbatim substring of {doc.text_path.name}{hint}"
+                if count == 0
+                else f"quote occurs {count} times in {doc.text_path.name}; lengthen it to "
+                "make it unique"
+            )
+            self.errors.append(parsed.error((*loc, "quote"), reason))
+            return None
+        start = doc.text.index(cite.quote)
+        self.spans[source_id].append((start, start + len(cite.quote)))
+        return source_id, start, start + len(cite.quote)
+
+    # -- events ---------------------------------------------------------------------------
+    def _event(self, parsed: ParsedFile[SourceFile], index: int, event: EventSpec) -> None:
+        loc: tuple[int | str, ...] = ("events", index)
+        if event.start and event.end and event.start.first_day > event.end.last_day:
+            self.errors.append(parsed.error((*loc, "end"), "end is before start"))
+        self.dataset.rows("event").append(
+            event.model_dump(include={"id", "title", "type", "description", "place", "note"})
+            | {
+                "start_on": _first(event.start),
+                "start_on_precision": _precision(event.start),
+                "end_on": _first(event.end),
+                "end_on_precision": _precision(event.end),
+                "span_start": _first(event.start) or _first(event.end),
+                "span_end": _last(event.end) or _last(event.start),
+            }
+        )
+        for i, involved in enumerate(event.entities):
+            if involved.id not in self.entity_ids:
+                self.errors.append(parsed.error((*loc, "entities", i, "id"),
+                                                f"unknown entity {involved.id!r}"))
+            self.dataset.rows("event_entity").append(
+                {"event_id": event.id, "entity_id": involved.id, "role": involved.role}
+            )
+        quotes = self._citations(parsed, loc, event.citations, "event_citation",
+                                 {"event_id": event.id})
+        self.dataset.rows("search_document").append({
+            "kind": "event", "ref_id": event.id, "title": event.title,
+            "body": " ".join(filter(None, [event.description, event.place, *quotes])),
+        })
+
+    def _citations(
+        self, parsed: ParsedFile[SourceFile], loc: tuple[int | str, ...],
+        citations: list[CitationSpec], table: str, owner: Row,
+    ) -> list[str]:
+        for position, cite in enumerate(citations):
+            found = self._quote(parsed, (*loc, "citations", position), cite)
+            if found:
+                source_id, start, end = found
+                self.dataset.rows(table).append(owner | {
+                    "position": position, "source_id": source_id, "quote": cite.quote,
+                    "char_start": start, "char_end": end,
+                })
+        return [c.quote for c in citations]
+
+    # -- claims ---------------------------------------------------------------------------
+    def _claim(self, parsed: ParsedFile[SourceFile], index: int, claim: ClaimSpec) -> None:
+        loc: tuple[int | str, ...] = ("claims", index)
+
+        def fail(field_name: str, reason: str) -> None:
+            self.errors.append(parsed.error((*loc, field_name), reason))
+
+        metric = self.metrics.get(claim.metric)
+        if metric is None:
+            fail("metric", f"unknown metric {claim.metric!r}")
+        elif claim.unit != metric.unit:
+            fail("unit", f"unit {claim.unit!r} differs from metric {metric.id!r}'s unit "
+                         f"{metric.unit!r}")
+        for name in ("subject", "speaker"):
+            if getattr(claim, name) not in self.entity_ids:
+                fail(name, f"unknown entity {getattr(claim, name)!r}")
+        if claim.event is not None and claim.event not in self.event_ids:
+            fail("event", f"unknown event {claim.event!r}")
+        period = claim.period
+        if period.start and period.end and period.start.first_day > period.end.last_day:
+            fail("period", "period.start is after period.end")
+        if metric is not None and metric.kind == MetricKind.stock and period.end is None:
+            fail("period", "a stock metric needs an as-of date in period.end")
+        low, high = derive_band(claim.qualifier, claim.value, claim.hedge,
+                                claim.value_low, claim.value_high)
+        value = claim.value
+        if (low is not None and value is not None and low > value) or (
+            high is not None and value is not None and value > high) or (
+            low is not None and high is not None and low > high):
+            fail("value", f"value_low <= value <= value_high does not hold ({low}, {value}, "
+                          f"{high})")
+        sort_value = value if value is not None else (low if low is not None else high)
+        self.dataset.rows("claim").append(
+            claim.model_dump(include={"id", "value", "hedge", "unit", "place", "note"})
+            | {
+                "metric_id": claim.metric, "subject_id": claim.subject,
+                "speaker_id": claim.speaker, "event_id": claim.event,
+                "qualifier": claim.qualifier.value, "value_low": low, "value_high": high,
+                "period_start": _first(period.start),
+                "period_start_precision": _precision(period.start),
+                "period_end": _first(period.end),
+                "period_end_precision": _precision(period.end),
+                "stated_on": _first(claim.stated_on),
+                "stated_on_precision": _precision(claim.stated_on),
+                "stated_span_start": _first(claim.stated_on),
+                "stated_span_end": _last(claim.stated_on),
+                "period_span_start": _first(period.start) or _first(period.end),
+                "period_span_end": _last(period.end),
+                "sort_stated": _first(claim.stated_on) or UNKNOWN_DATE_SORT_KEY,
+                "sort_value": sort_value,
+                "sort_period_end": _first(period.end) or UNKNOWN_DATE_SORT_KEY,
+            }
+        )
+        quotes = self._citations(parsed, loc, claim.citations, "citation", {"claim_id": claim.id})
+        self.dataset.rows("search_document").append({
+            "kind": "claim", "ref_id": claim.id,
+            "title": f"{claim.speaker} on {claim.metric}", "body": " ".join(quotes),
+        })
+
+    # -- the audit ------------------------------------------------------------------------
+    def _not_claims_and_audit(self, doc: SourceDocument) -> None:
+        parsed = doc.annotations
+        source_id = parsed.spec.source.id
+        for index, item in enumerate(parsed.spec.not_claims):
+            self._quote(parsed, ("not_claims", index), CitationSpec(quote=item.quote))
+        for numeral in uncovered_numerals(doc.text, self.spans[source_id]):
+            self.errors.append(SeedError(
+                doc.text_path, numeral.line, "(numeral)",
+                f"{numeral.text!r} is in no claim or event quote and not listed in "
+                f"{parsed.path.name} not_claims",
+            ))
+
+
+def build_dataset(seeds: ParsedSeeds) -> Dataset:
+    """Validate everything across files; raise SeedValidationError listing every problem."""
+    return _Builder(seeds).build()
+

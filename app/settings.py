@@ -1,0 +1,34 @@
+"""Runtime configuration, read from the environment (and an optional `.env` file)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'data' / 'facts.db'}",
+        description="SQLAlchemy URL. SQLite (default) or postgresql+psycopg://...",
+    )
+    seeds_dir: Path = Field(default=PROJECT_ROOT / "seeds", description="Seed dataset folder.")
+    cache_max_age: int = Field(
+        default=300, ge=0, description="Seconds clients and proxies may cache a GET response."
+    )
+    sqlite_mmap_bytes: int = Field(
+        default=1 << 30, ge=0, description="PRAGMA mmap_size for read-only SQLite connections."
+    )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
