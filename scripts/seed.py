@@ -13,11 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.loader.build import build_dataset  # noqa: E402
-from app.loader.errors import SeedValidationError  # noqa: E402
-from app.loader.parse import parse_seeds  # noqa: E402
-from app.loader.write import write_dataset  # noqa: E402
-from app.settings import get_settings  # noqa: E402
+from app.loader.build import build_dataset
+from app.loader.errors import SeedValidationError
+from app.loader.parse import parse_seeds
+from app.loader.write import write_dataset
+from app.settings import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,8 +37,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     counts = ", ".join(
         f"{len(dataset.rows(table))} {label}"
-        for table, label in (("source", "sources"), ("claim", "claims"), ("event", "events"),
-                             ("entity", "entities"), ("metric", "metrics"))
+        for table, label in (
+            ("source", "sources"),
+            ("claim", "claims"),
+            ("event", "events"),
+            ("entity", "entities"),
+            ("metric", "metrics"),
+        )
     )
     if args.check:
         print(f"seed: OK (check only): {counts}; version {dataset.version}")

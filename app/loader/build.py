@@ -12,8 +12,9 @@ from app.loader.errors import SeedError, SeedValidationError
 from app.loader.numerals import uncovered_numerals
 from app.loader.parse import ParsedFile, ParsedSeeds, SourceDocument
 from app.loader.schema import CitationSpec, ClaimSpec, EventSpec, SourceFile
+from app.models.entity import alias_key
 from app.models.metric import MetricKind
-from app.qualifiers import Qualifier, derive_band
+from app.qualifiers import derive_band
 
 UNKNOWN_DATE_SORT_KEY = date(9999, 12, 31)
 
@@ -43,10 +44,6 @@ def _last(d: PartialDate | None) -> date | None:
     return d.last_day if d else None
 
 
-def _alias_key(alias: str) -> str:
-    return " ".join(alias.replace("’", "'").casefold().split())
-
-
 class _Builder:
     def __init__(self, seeds: ParsedSeeds) -> None:
         self.seeds = seeds
@@ -55,6 +52,7 @@ class _Builder:
         self.texts = {doc.annotations.spec.source.id: doc for doc in seeds.sources}
         self.entity_ids = {e.id for e in seeds.entities.spec.entities}
         self.metrics = {m.id: m for m in seeds.metrics.spec.metrics}
+        self.entity_names = {e.id: e.name for e in seeds.entities.spec.entities}
         self.event_ids = {e.id for doc in seeds.sources for e in doc.annotations.spec.events}
         # Spans quoted per source, for the number-coverage audit.
         self.spans: dict[str, list[tuple[int, int]]] = {sid: [] for sid in self.texts}
@@ -88,23 +86,32 @@ class _Builder:
                 if ident in seen:
                     first = seen[ident]
                     self.errors.append(
-                        parsed.error(loc, f"duplicate {what} id {ident!r} (first at {first.file}"
-                                     f":{first.line})")
+                        parsed.error(
+                            loc,
+                            f"duplicate {what} id {ident!r} (first at {first.file}:{first.line})",
+                        )
                     )
                 else:
                     seen[ident] = parsed.error(loc, "")
 
         ents, mets = self.seeds.entities, self.seeds.metrics
-        check([(ents, ("entities", i, "id"), e.id) for i, e in enumerate(ents.spec.entities)],
-              "entity")
-        check([(mets, ("metrics", i, "id"), m.id) for i, m in enumerate(mets.spec.metrics)],
-              "metric")
+        check(
+            [(ents, ("entities", i, "id"), e.id) for i, e in enumerate(ents.spec.entities)],
+            "entity",
+        )
+        check(
+            [(mets, ("metrics", i, "id"), m.id) for i, m in enumerate(mets.spec.metrics)], "metric"
+        )
         docs = [d.annotations for d in self.seeds.sources]
         check([(a, ("source", "id"), a.spec.source.id) for a in docs], "source")
-        check([(a, ("claims", i, "id"), c.id) for a in docs for i, c in enumerate(a.spec.claims)],
-              "claim")
-        check([(a, ("events", i, "id"), e.id) for a in docs for i, e in enumerate(a.spec.events)],
-              "event")
+        check(
+            [(a, ("claims", i, "id"), c.id) for a in docs for i, c in enumerate(a.spec.claims)],
+            "claim",
+        )
+        check(
+            [(a, ("events", i, "id"), e.id) for a in docs for i, e in enumerate(a.spec.events)],
+            "event",
+        )
 
     def _entities(self) -> None:
         parsed = self.seeds.entities
@@ -115,12 +122,14 @@ class _Builder:
                 | {"kind": entity.kind.value, "side": entity.side.value}
             )
             for alias in dict.fromkeys([entity.id, entity.name, *entity.aliases]):
-                key = _alias_key(alias)
+                key = alias_key(alias)
                 if owner.get(key, entity.id) != entity.id:
-                    self.errors.append(parsed.error(
-                        ("entities", index, "aliases"),
-                        f"alias {alias!r} already names entity {owner[key]!r}",
-                    ))
+                    self.errors.append(
+                        parsed.error(
+                            ("entities", index, "aliases"),
+                            f"alias {alias!r} already names entity {owner[key]!r}",
+                        )
+                    )
                     continue
                 if key not in owner:
                     owner[key] = entity.id
@@ -132,13 +141,17 @@ class _Builder:
         parsed = self.seeds.metrics
         for index, metric in enumerate(parsed.spec.metrics):
             if metric.broader is not None and metric.broader not in self.metrics:
-                self.errors.append(parsed.error(("metrics", index, "broader"),
-                                                f"unknown metric {metric.broader!r}"))
+                self.errors.append(
+                    parsed.error(
+                        ("metrics", index, "broader"), f"unknown metric {metric.broader!r}"
+                    )
+                )
             seen, cursor = {metric.id}, metric.broader
             while cursor in self.metrics:
                 if cursor in seen:
-                    self.errors.append(parsed.error(("metrics", index, "broader"),
-                                                    "broader links form a cycle"))
+                    self.errors.append(
+                        parsed.error(("metrics", index, "broader"), "broader links form a cycle")
+                    )
                     break
                 seen.add(cursor)
                 cursor = self.metrics[cursor].broader
@@ -161,8 +174,18 @@ class _Builder:
     def _source(self, doc: SourceDocument) -> None:
         spec = doc.annotations.spec.source
         self.dataset.rows("source").append(
-            spec.model_dump(include={"id", "title", "publisher", "author", "url", "language",
-                                     "note", "published_on_basis"})
+            spec.model_dump(
+                include={
+                    "id",
+                    "title",
+                    "publisher",
+                    "author",
+                    "url",
+                    "language",
+                    "note",
+                    "published_on_basis",
+                }
+            )
             | {
                 "published_on": _first(spec.published_on),
                 "published_on_precision": _precision(spec.published_on),
@@ -188,7 +211,7 @@ class _Builder:
         count = doc.text.count(cite.quote)
         if count != 1:
             hint = ""
-            if count == 0 and _alias_key(cite.quote) in _alias_key(doc.text):
+            if count == 0 and alias_key(cite.quote) in alias_key(doc.text):
                 hint = " (it differs in apostrophes, case or white space, e.g. a no-break space)"
             reason = (
                 f"quote is not a verbatim substring of {doc.text_path.name}{hint}"
@@ -220,30 +243,46 @@ class _Builder:
         )
         for i, involved in enumerate(event.entities):
             if involved.id not in self.entity_ids:
-                self.errors.append(parsed.error((*loc, "entities", i, "id"),
-                                                f"unknown entity {involved.id!r}"))
+                self.errors.append(
+                    parsed.error((*loc, "entities", i, "id"), f"unknown entity {involved.id!r}")
+                )
             self.dataset.rows("event_entity").append(
                 {"event_id": event.id, "entity_id": involved.id, "role": involved.role}
             )
-        quotes = self._citations(parsed, loc, event.citations, "event_citation",
-                                 {"event_id": event.id})
-        self.dataset.rows("search_document").append({
-            "kind": "event", "ref_id": event.id, "title": event.title,
-            "body": " ".join(filter(None, [event.description, event.place, *quotes])),
-        })
+        quotes = self._citations(
+            parsed, loc, event.citations, "event_citation", {"event_id": event.id}
+        )
+        self.dataset.rows("search_document").append(
+            {
+                "kind": "event",
+                "ref_id": event.id,
+                "title": event.title,
+                "body": " ".join(filter(None, [event.description, event.place, *quotes])),
+            }
+        )
 
     def _citations(
-        self, parsed: ParsedFile[SourceFile], loc: tuple[int | str, ...],
-        citations: list[CitationSpec], table: str, owner: Row,
+        self,
+        parsed: ParsedFile[SourceFile],
+        loc: tuple[int | str, ...],
+        citations: list[CitationSpec],
+        table: str,
+        owner: Row,
     ) -> list[str]:
         for position, cite in enumerate(citations):
             found = self._quote(parsed, (*loc, "citations", position), cite)
             if found:
                 source_id, start, end = found
-                self.dataset.rows(table).append(owner | {
-                    "position": position, "source_id": source_id, "quote": cite.quote,
-                    "char_start": start, "char_end": end,
-                })
+                self.dataset.rows(table).append(
+                    owner
+                    | {
+                        "position": position,
+                        "source_id": source_id,
+                        "quote": cite.quote,
+                        "char_start": start,
+                        "char_end": end,
+                    }
+                )
         return [c.quote for c in citations]
 
     # -- claims ---------------------------------------------------------------------------
@@ -257,8 +296,10 @@ class _Builder:
         if metric is None:
             fail("metric", f"unknown metric {claim.metric!r}")
         elif claim.unit != metric.unit:
-            fail("unit", f"unit {claim.unit!r} differs from metric {metric.id!r}'s unit "
-                         f"{metric.unit!r}")
+            fail(
+                "unit",
+                f"unit {claim.unit!r} differs from metric {metric.id!r}'s unit {metric.unit!r}",
+            )
         for name in ("subject", "speaker"):
             if getattr(claim, name) not in self.entity_ids:
                 fail(name, f"unknown entity {getattr(claim, name)!r}")
@@ -269,21 +310,29 @@ class _Builder:
             fail("period", "period.start is after period.end")
         if metric is not None and metric.kind == MetricKind.stock and period.end is None:
             fail("period", "a stock metric needs an as-of date in period.end")
-        low, high = derive_band(claim.qualifier, claim.value, claim.hedge,
-                                claim.value_low, claim.value_high)
+        low, high = derive_band(
+            claim.qualifier, claim.value, claim.hedge, claim.value_low, claim.value_high
+        )
         value = claim.value
-        if (low is not None and value is not None and low > value) or (
-            high is not None and value is not None and value > high) or (
-            low is not None and high is not None and low > high):
-            fail("value", f"value_low <= value <= value_high does not hold ({low}, {value}, "
-                          f"{high})")
+        if (
+            (low is not None and value is not None and low > value)
+            or (high is not None and value is not None and value > high)
+            or (low is not None and high is not None and low > high)
+        ):
+            fail(
+                "value", f"value_low <= value <= value_high does not hold ({low}, {value}, {high})"
+            )
         sort_value = value if value is not None else (low if low is not None else high)
         self.dataset.rows("claim").append(
             claim.model_dump(include={"id", "value", "hedge", "unit", "place", "note"})
             | {
-                "metric_id": claim.metric, "subject_id": claim.subject,
-                "speaker_id": claim.speaker, "event_id": claim.event,
-                "qualifier": claim.qualifier.value, "value_low": low, "value_high": high,
+                "metric_id": claim.metric,
+                "subject_id": claim.subject,
+                "speaker_id": claim.speaker,
+                "event_id": claim.event,
+                "qualifier": claim.qualifier.value,
+                "value_low": low,
+                "value_high": high,
                 "period_start": _first(period.start),
                 "period_start_precision": _precision(period.start),
                 "period_end": _first(period.end),
@@ -300,10 +349,15 @@ class _Builder:
             }
         )
         quotes = self._citations(parsed, loc, claim.citations, "citation", {"claim_id": claim.id})
-        self.dataset.rows("search_document").append({
-            "kind": "claim", "ref_id": claim.id,
-            "title": f"{claim.speaker} on {claim.metric}", "body": " ".join(quotes),
-        })
+        self.dataset.rows("search_document").append(
+            {
+                "kind": "claim",
+                "ref_id": claim.id,
+                "title": f"{self.entity_names.get(claim.speaker, claim.speaker)}: "
+                f"{metric.name if metric else claim.metric}",
+                "body": " ".join(quotes),
+            }
+        )
 
     # -- the audit ------------------------------------------------------------------------
     def _not_claims_and_audit(self, doc: SourceDocument) -> None:
@@ -312,14 +366,17 @@ class _Builder:
         for index, item in enumerate(parsed.spec.not_claims):
             self._quote(parsed, ("not_claims", index), CitationSpec(quote=item.quote))
         for numeral in uncovered_numerals(doc.text, self.spans[source_id]):
-            self.errors.append(SeedError(
-                doc.text_path, numeral.line, "(numeral)",
-                f"{numeral.text!r} is in no claim or event quote and not listed in "
-                f"{parsed.path.name} not_claims",
-            ))
+            self.errors.append(
+                SeedError(
+                    doc.text_path,
+                    numeral.line,
+                    "(numeral)",
+                    f"{numeral.text!r} is in no claim or event quote and not listed in "
+                    f"{parsed.path.name} not_claims",
+                )
+            )
 
 
 def build_dataset(seeds: ParsedSeeds) -> Dataset:
     """Validate everything across files; raise SeedValidationError listing every problem."""
     return _Builder(seeds).build()
-

@@ -67,12 +67,23 @@ def _parse(path: Path, model: type[M], errors: list[SeedError]) -> ParsedFile[M]
         return None
 
 
+# The code that derives rows (bands, date spans, search text) is part of what was loaded:
+# a change to it must change the version, and with it every ETag.
+DERIVATION_CODE = [
+    *sorted(Path(__file__).parent.glob("*.py")),
+    Path(__file__).parent.parent / "dates.py",
+    Path(__file__).parent.parent / "qualifiers.py",
+]
+
+
 def dataset_version(root: Path, files: list[Path]) -> str:
-    """A content hash of every file the loader reads: the dataset's version."""
+    """A content hash of every file the loader reads and of the loader itself."""
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for path in DERIVATION_CODE:
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:16]
 
 
@@ -103,7 +114,9 @@ def parse_seeds(root: Path) -> ParsedSeeds:
             errors.append(SeedError(text_path, None, "(file)", f"not UTF-8: {exc}"))
             continue
         if parsed is not None:
-            sources.append(SourceDocument(parsed, text_path, text, hashlib.sha256(data).hexdigest()))
+            sources.append(
+                SourceDocument(parsed, text_path, text, hashlib.sha256(data).hexdigest())
+            )
     if errors or entities is None or metrics is None:
         raise SeedValidationError(errors)
     return ParsedSeeds(root, entities, metrics, sources, dataset_version(root, read_files))

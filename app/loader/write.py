@@ -20,8 +20,17 @@ from app.settings import PROJECT_ROOT
 
 # Parents before children, so foreign keys hold during the insert.
 TABLE_ORDER = (
-    "dataset_info", "entity", "entity_alias", "metric", "source", "event", "event_entity",
-    "event_citation", "claim", "citation", "search_document",
+    "dataset_info",
+    "entity",
+    "entity_alias",
+    "metric",
+    "source",
+    "event",
+    "event_entity",
+    "event_citation",
+    "claim",
+    "citation",
+    "search_document",
 )
 TEMP_SUFFIX = ".loading"
 

@@ -7,6 +7,11 @@ from sqlmodel import Field, SQLModel
 from app.models.base import SLUG_MAX
 
 
+def alias_key(name: str) -> str:
+    """How names are matched: case-insensitive, apostrophes and white space normalised."""
+    return " ".join(name.replace("’", "'").casefold().split())
+
+
 class EntityKind(StrEnum):
     """What sort of speaker or subject an entity is."""
 

@@ -4,10 +4,20 @@ SQLite indexes it with an FTS5 external-content table (`search_fts`), PostgreSQL
 index over a `tsvector` expression; both are created by the migrations, not by the models.
 """
 
+from enum import StrEnum
+
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.base import SLUG_MAX
+
+
+class SearchKind(StrEnum):
+    """What a search hit is."""
+
+    claim = "claim"
+    event = "event"
+    source = "source"
 
 
 class SearchDocument(SQLModel, table=True):

@@ -1,0 +1,169 @@
+"""Dependencies shared by the routers: the read-only connection and common parameters."""
+
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+from sqlalchemy import Connection
+
+from app.dates import PARTIAL_DATE_PATTERN, parse_partial_date
+from app.qualifiers import Qualifier
+from app.queries.claims import ClaimFilters
+from app.queries.errors import InvalidParameterError
+from app.queries.pagination import CURSOR_PATTERN
+
+MAX_PAGE_SIZE = 500
+MAX_ID_LENGTH = 200
+MAX_TEXT_LENGTH = 500
+
+
+async def get_connection(request: Request) -> AsyncIterator[Connection]:
+    # An `async` dependency: a SQLite read takes well under a millisecond, cheaper than a
+    # hop to the thread pool (see TOOLING-NOTES); streaming exports open their own.
+    with request.app.state.engine.connect() as connection:
+        yield connection
+
+
+ConnDep = Annotated[Connection, Depends(get_connection)]
+LimitQuery = Annotated[
+    int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Page size (1-{MAX_PAGE_SIZE}).")
+]
+CursorQuery = Annotated[
+    str | None,
+    Query(pattern=CURSOR_PATTERN, description="`next_cursor` from the previous page."),
+]
+CountQuery = Annotated[
+    bool, Query(description="Add the exact `total` of matching items (costs one COUNT).")
+]
+IdPath = Annotated[str, Path(min_length=1, max_length=MAX_ID_LENGTH, description="Stable id.")]
+
+
+def first_day(parameter: str, value: str | None) -> date | None:
+    """`2024-10` as a lower bound means 2024-10-01."""
+    if value is None:
+        return None
+    try:
+        return parse_partial_date(value).first_day
+    except ValueError as exc:
+        raise InvalidParameterError(parameter, str(exc)) from None
+
+
+def last_day(parameter: str, value: str | None) -> date | None:
+    """`2024-10` as an upper bound means 2024-10-31."""
+    if value is None:
+        return None
+    try:
+        return parse_partial_date(value).last_day
+    except ValueError as exc:
+        raise InvalidParameterError(parameter, str(exc)) from None
+
+
+def _ordered(parameter: str, low: object, high: object) -> None:
+    if low is not None and high is not None and low > high:  # type: ignore[operator]
+        raise InvalidParameterError(parameter, "the lower bound is after the upper bound")
+
+
+def claim_filters(
+    metric: Annotated[
+        list[str],
+        Query(max_length=50, description="Metric id; repeatable.", examples=["prisoners-captured"]),
+    ] = [],  # noqa: B006
+    include_narrower: Annotated[
+        bool,
+        Query(
+            description="Also match metrics under the given ones (equipment-losses -> uav-losses)."
+        ),
+    ] = False,
+    speaker: Annotated[
+        list[str],
+        Query(
+            max_length=50,
+            description="Speaker id or alias, case-insensitive; repeatable.",
+            examples=["zelensky"],
+        ),
+    ] = [],  # noqa: B006
+    subject: Annotated[
+        list[str], Query(max_length=50, description="Subject entity id or alias; repeatable.")
+    ] = [],  # noqa: B006
+    source: Annotated[
+        list[str], Query(max_length=50, description="Source id (claims cited there); repeatable.")
+    ] = [],  # noqa: B006
+    event: Annotated[list[str], Query(max_length=50, description="Event id; repeatable.")] = [],  # noqa: B006
+    qualifier: Annotated[
+        list[Qualifier], Query(max_length=5, description="Qualifier; repeatable.")
+    ] = [],  # noqa: B006
+    stated_from: Annotated[
+        str | None,
+        Query(
+            pattern=PARTIAL_DATE_PATTERN,
+            description="Stated on or after (YYYY-MM-DD, YYYY-MM or YYYY); imprecise dates match "
+            "when the interval they cover overlaps.",
+            examples=["2025-01"],
+        ),
+    ] = None,
+    stated_to: Annotated[
+        str | None,
+        Query(
+            pattern=PARTIAL_DATE_PATTERN,
+            description="Stated on or before (YYYY-MM-DD, YYYY-MM, "
+            "YYYY; a month or year means its last day).",
+            examples=["2025-01-31"],
+        ),
+    ] = None,
+    period_from: Annotated[
+        str | None,
+        Query(
+            pattern=PARTIAL_DATE_PATTERN, description="Reference period overlaps from this date on."
+        ),
+    ] = None,
+    period_to: Annotated[
+        str | None,
+        Query(
+            pattern=PARTIAL_DATE_PATTERN, description="Reference period overlaps up to this date."
+        ),
+    ] = None,
+    min_value: Annotated[
+        float | None,
+        Query(
+            description="Value at least this (a range compares by its lower bound).",
+            allow_inf_nan=False,
+        ),
+    ] = None,
+    max_value: Annotated[
+        float | None, Query(description="Value at most this.", allow_inf_nan=False)
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=MAX_TEXT_LENGTH,
+            description="Full-text search over the claim's quotes; words are ANDed, `word*` is a "
+            "prefix.",
+            examples=["prisoner"],
+        ),
+    ] = None,
+) -> ClaimFilters:
+    filters = ClaimFilters(
+        metric=metric,
+        include_narrower=include_narrower,
+        speaker=speaker,
+        subject=subject,
+        source=source,
+        event=event,
+        qualifier=[q_.value for q_ in qualifier],
+        stated_from=first_day("stated_from", stated_from),
+        stated_to=last_day("stated_to", stated_to),
+        period_from=first_day("period_from", period_from),
+        period_to=last_day("period_to", period_to),
+        min_value=min_value,
+        max_value=max_value,
+        q=q,
+    )
+    _ordered("stated_to", filters.stated_from, filters.stated_to)
+    _ordered("period_to", filters.period_from, filters.period_to)
+    _ordered("max_value", filters.min_value, filters.max_value)
+    return filters
+
+
+ClaimFiltersDep = Annotated[ClaimFilters, Depends(claim_filters)]

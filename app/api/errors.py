@@ -1,0 +1,125 @@
+"""One error shape for every failure: RFC 9457 `application/problem+json`, never a traceback."""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from app.dates import PARTIAL_DATE_PATTERN
+from app.db import DatabaseMissingError
+from app.queries.errors import InvalidParameterError, NotFoundError
+from app.queries.pagination import CURSOR_PATTERN
+from app.schemas.common import Problem
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+logger = logging.getLogger("app.errors")
+
+
+def problem(status: int, detail: str, request: Request, **extra: Any) -> Response:
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        **extra,
+    }
+    return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _problem_content(example_detail: str, status: int) -> dict[str, Any]:
+    return {
+        "model": Problem,
+        "content": {
+            PROBLEM_MEDIA_TYPE: {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": {
+                    "type": "about:blank",
+                    "title": HTTPStatus(status).phrase,
+                    "status": status,
+                    "detail": example_detail,
+                },
+            }
+        },
+    }
+
+
+NOT_FOUND = {
+    404: {
+        "description": "No such resource.",
+        **_problem_content("no claim with id 'no-such-claim'", 404),
+    }
+}
+INVALID = {
+    422: {
+        "description": "A parameter is malformed or names nothing.",
+        **_problem_content(
+            "stated_from: '2025-13' is not a date: expected YYYY-MM-DD, YYYY-MM or YYYY", 422
+        ),
+    }
+}
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("query", "path", "header", "body")]
+    return ".".join(parts) or "request"
+
+
+# Patterns whose pydantic message ("String should match pattern '^\\d{4}...'") says less
+# than a sentence would.
+PATTERN_MESSAGES = {
+    PARTIAL_DATE_PATTERN: "is not a date: expected YYYY-MM-DD, YYYY-MM or YYYY",
+    CURSOR_PATTERN: "is not a cursor returned by this API",
+}
+
+
+def _validation_message(error: dict[str, Any]) -> str:
+    pattern = (error.get("ctx") or {}).get("pattern")
+    if error.get("type") == "string_pattern_mismatch" and pattern in PATTERN_MESSAGES:
+        return f"{error.get('input')!r} {PATTERN_MESSAGES[pattern]}"
+    message = str(error.get("msg", "invalid"))
+    if "input" in error and error.get("type") != "missing":
+        return f"{message} (got {error['input']!r})"
+    return message
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotFoundError)
+    async def _not_found(request: Request, exc: NotFoundError) -> Response:
+        return problem(404, str(exc), request)
+
+    @app.exception_handler(InvalidParameterError)
+    async def _invalid(request: Request, exc: InvalidParameterError) -> Response:
+        return problem(
+            422, str(exc), request, errors=[{"parameter": exc.parameter, "message": str(exc)}]
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"parameter": _location(tuple(e.get("loc", ()))), "message": _validation_message(e)}
+            for e in exc.errors()
+        ]
+        detail = "; ".join(f"{e['parameter']}: {e['message']}" for e in errors)
+        return problem(422, detail, request, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"no route {request.url.path!r}; see /docs"
+        return problem(exc.status_code, detail, request)
+
+    @app.exception_handler(DatabaseMissingError)
+    async def _no_database(request: Request, exc: DatabaseMissingError) -> Response:
+        return problem(503, str(exc), request)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        logger.exception("unhandled error on %s", request.url.path)
+        return problem(500, "internal error; it has been logged", request)

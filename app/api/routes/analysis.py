@@ -1,0 +1,96 @@
+"""`/v1/search` and `/v1/disagreements`: answers that span many records."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from app.api.deps import MAX_TEXT_LENGTH, ConnDep, CursorQuery
+from app.api.errors import INVALID
+from app.api.responses import json_response
+from app.models.search import SearchKind
+from app.queries import disagreements, search
+from app.queries.pagination import decode_cursor, encode_cursor
+from app.schemas.analysis import Disagreement, SearchHit
+from app.schemas.common import Page
+
+router = APIRouter(tags=["analysis"])
+MAX_SEARCH_PAGE = 100
+
+
+def _offset(cursor: str | None, kind: str) -> int:
+    if not cursor:
+        return 0
+    value, _ = decode_cursor(cursor, kind)
+    return value if isinstance(value, int) and value >= 0 else 0
+
+
+@router.get("/v1/search", operation_id="search", response_model=Page[SearchHit], responses=INVALID)
+async def search_all(
+    conn: ConnDep,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_TEXT_LENGTH,
+            description="Words to find (all required; `word*` = prefix). "
+            "Any text is safe: operators are read as words.",
+            examples=["North Korean"],
+        ),
+    ],
+    kind: Annotated[
+        list[SearchKind], Query(max_length=3, description="Only these kinds of hit; repeatable.")
+    ] = [],  # noqa: B006
+    limit: Annotated[int, Query(ge=1, le=MAX_SEARCH_PAGE, description="Page size.")] = 20,
+    cursor: CursorQuery = None,
+) -> Response:
+    """Search claims, events and sources by relevance, with highlighted snippets."""
+    offset = _offset(cursor, "search")
+    hits = search.search(conn, q=q, kinds=kind, limit=limit + 1, offset=offset)
+    more = len(hits) > limit
+    return json_response(
+        {
+            "items": hits[:limit],
+            "next_cursor": encode_cursor("search", offset + limit, "") if more else None,
+            "total": None,
+        }
+    )
+
+
+@router.get(
+    "/v1/disagreements",
+    operation_id="listDisagreements",
+    response_model=Page[Disagreement],
+    responses=INVALID,
+)
+async def list_disagreements(
+    conn: ConnDep,
+    metric: Annotated[list[str], Query(max_length=50, description="Metric id; repeatable.")] = [],  # noqa: B006
+    subject: Annotated[list[str], Query(max_length=50, description="Subject id or alias.")] = [],  # noqa: B006
+    speaker: Annotated[
+        list[str],
+        Query(
+            max_length=50, description="Pairs where either claim is by this speaker (id or alias)."
+        ),
+    ] = [],  # noqa: B006
+    limit: Annotated[int, Query(ge=1, le=500, description="Page size.")] = 50,
+    cursor: CursorQuery = None,
+) -> Response:
+    """List pairs of claims on the same metric and subject, with comparable reference
+    periods, whose [low, high] bands cannot both hold; each with the gap and the reason.
+
+    Comparable: about the same event; stocks with as-of dates within 7 days; flows with the
+    same start and ends within 7 days (bands must overlap) or nested windows (the shorter
+    window may not claim more). "approximately" means ±10 %, "nearly" [-10 %, 0].
+    """
+    offset = _offset(cursor, "disagreements")
+    pairs = disagreements.list_disagreements(conn, metric=metric, subject=subject, speaker=speaker)
+    page = pairs[offset : offset + limit]
+    more = offset + limit < len(pairs)
+    return json_response(
+        {
+            "items": page,
+            "next_cursor": encode_cursor("disagreements", offset + limit, "") if more else None,
+            "total": len(pairs),
+        }
+    )

@@ -1,0 +1,59 @@
+"""`/v1/claims`: list with filters, sort and cursor; one claim; facets."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from app.api.deps import ClaimFiltersDep, ConnDep, CountQuery, CursorQuery, IdPath, LimitQuery
+from app.api.errors import INVALID, NOT_FOUND
+from app.api.responses import json_response
+from app.queries import claims, facets
+from app.schemas.analysis import ClaimFacets
+from app.schemas.claims import ClaimPublic, ClaimSort
+from app.schemas.common import Page
+
+router = APIRouter(prefix="/v1/claims", tags=["claims"])
+
+
+@router.get("", operation_id="listClaims", response_model=Page[ClaimPublic], responses=INVALID)
+async def list_claims(
+    conn: ConnDep,
+    filters: ClaimFiltersDep,
+    sort: Annotated[ClaimSort, Query(description="Sort key; `-` for descending.")] = (
+        ClaimSort.stated_on
+    ),
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+    count: CountQuery = False,
+) -> Response:
+    """List claims matching every filter given, a page at a time.
+
+    Filters combine with AND; a repeated filter (`speaker=syrskyi&speaker=zelensky`) matches
+    any of its values. Date filters match imprecise dates by overlap: a claim stated in
+    "October 2024" matches `stated_from=2024-10-15&stated_to=2024-10-20`.
+    """
+    page = claims.list_claims(
+        conn, filters=filters, sort=sort, limit=limit, cursor=cursor, count=count
+    )
+    return json_response(page)
+
+
+@router.get("/facets", operation_id="getClaimFacets", response_model=ClaimFacets, responses=INVALID)
+async def get_claim_facets(conn: ConnDep, filters: ClaimFiltersDep) -> Response:
+    """Count the matching claims by metric, speaker, subject, source, qualifier and month.
+
+    Takes the same filters as `listClaims`, so a UI can show what narrowing would leave.
+    """
+    return json_response(facets.claim_facets(conn, filters=filters))
+
+
+@router.get(
+    "/{claim_id}",
+    operation_id="getClaim",
+    response_model=ClaimPublic,
+    responses=NOT_FOUND | INVALID,
+)
+async def get_claim(conn: ConnDep, claim_id: IdPath) -> Response:
+    """Get one claim with its citations and verbatim quotes."""
+    return json_response(claims.get_claim(conn, claim_id=claim_id))

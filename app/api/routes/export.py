@@ -1,0 +1,87 @@
+"""`/v1/export/claims.{csv,ndjson}`: the whole filtered claim set, streamed, never truncated."""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import StreamingResponse
+
+from app.api.deps import ClaimFiltersDep, ConnDep
+from app.api.errors import INVALID
+from app.queries import claims, export
+from app.queries.claims import ClaimFilters
+
+router = APIRouter(prefix="/v1/export", tags=["export"])
+
+_HEADERS_DOC = {
+    "X-Row-Count": {"description": "Number of claims in the file.", "schema": {"type": "integer"}},
+    "X-Dataset-Version": {
+        "description": "Version of the data exported.",
+        "schema": {"type": "string"},
+    },
+}
+
+
+def _stream(
+    request: Request,
+    conn: Any,
+    filters: ClaimFilters,
+    media_type: str,
+    filename: str,
+    producer: Callable[[Any, ClaimFilters], Iterator[Any]],
+) -> StreamingResponse:
+    # Count first (this also validates the filters, so errors are a 422, not a broken file).
+    rows = claims.count_claims(conn, filters=filters)
+    return StreamingResponse(
+        producer(request.app.state.engine, filters),
+        media_type=media_type,
+        headers={
+            "X-Row-Count": str(rows),
+            "X-Dataset-Version": request.app.state.dataset_version,
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
+
+
+@router.get(
+    "/claims.csv",
+    operation_id="exportClaimsCsv",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": "CSV, one row per claim with its first citation.",
+            "headers": _HEADERS_DOC,
+        }
+    }
+    | INVALID,
+)
+async def export_claims_csv(
+    request: Request, conn: ConnDep, filters: ClaimFiltersDep
+) -> StreamingResponse:
+    """Export the filtered claims as CSV, one row per claim with its first citation."""
+    return _stream(
+        request, conn, filters, "text/csv; charset=utf-8", "claims.csv", export.stream_csv
+    )
+
+
+@router.get(
+    "/claims.ndjson",
+    operation_id="exportClaimsNdjson",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+            "description": "One claim object per line, as getClaim returns it.",
+            "headers": _HEADERS_DOC,
+        }
+    }
+    | INVALID,
+)
+async def export_claims_ndjson(
+    request: Request, conn: ConnDep, filters: ClaimFiltersDep
+) -> StreamingResponse:
+    """Export the filtered claims as NDJSON, one full claim (all citations) per line."""
+    return _stream(
+        request, conn, filters, "application/x-ndjson", "claims.ndjson", export.stream_ndjson
+    )

@@ -1,0 +1,23 @@
+"""`/health` and `/v1/stats`."""
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from app.api.deps import ConnDep
+from app.api.responses import json_response
+from app.queries import stats
+from app.schemas.stats import Health, Stats
+
+router = APIRouter(tags=["meta"])
+
+
+@router.get("/health", operation_id="getHealth", response_model=Health)
+async def health() -> Response:
+    """Report that the service is up."""
+    return json_response({"status": "ok"})
+
+
+@router.get("/v1/stats", operation_id="getStats", response_model=Stats)
+async def get_stats(conn: ConnDep) -> Response:
+    """Count sources, claims, events, entities and metrics; give the dataset version."""
+    return json_response(stats.get_stats(conn))

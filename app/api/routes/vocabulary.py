@@ -1,0 +1,139 @@
+"""`/v1/metrics`, `/v1/entities`, `/v1/speakers`: the vocabulary and its counts."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from app.api.deps import (
+    ConnDep,
+    CursorQuery,
+    IdPath,
+    LimitQuery,
+    first_day,
+    last_day,
+)
+from app.api.errors import INVALID, NOT_FOUND
+from app.api.responses import json_response
+from app.dates import PARTIAL_DATE_PATTERN
+from app.models.entity import EntityKind
+from app.queries import series, vocabulary
+from app.queries.claims import ClaimFilters
+from app.schemas.analysis import MetricSeries
+from app.schemas.common import Page
+from app.schemas.vocabulary import EntityPublic, MetricPublic
+
+metrics_router = APIRouter(prefix="/v1/metrics", tags=["metrics"])
+entities_router = APIRouter(prefix="/v1/entities", tags=["entities"])
+speakers_router = APIRouter(prefix="/v1/speakers", tags=["speakers"])
+
+
+@metrics_router.get("", operation_id="listMetrics", response_model=Page[MetricPublic])
+async def list_metrics(conn: ConnDep) -> Response:
+    """List the metric vocabulary with claim counts and broader/narrower links."""
+    return json_response(
+        {"items": vocabulary.list_metrics(conn), "next_cursor": None, "total": None}
+    )
+
+
+@metrics_router.get(
+    "/{metric_id}",
+    operation_id="getMetric",
+    response_model=MetricPublic,
+    responses=NOT_FOUND | INVALID,
+)
+async def get_metric(conn: ConnDep, metric_id: IdPath) -> Response:
+    """Get one metric with its claim counts and broader/narrower links."""
+    return json_response(vocabulary.get_metric(conn, metric_id=metric_id))
+
+
+@metrics_router.get(
+    "/{metric_id}/series",
+    operation_id="listMetricSeries",
+    response_model=MetricSeries,
+    responses=NOT_FOUND | INVALID,
+)
+async def list_metric_series(
+    conn: ConnDep,
+    metric_id: IdPath,
+    subject: Annotated[list[str], Query(max_length=50, description="Subject id or alias.")] = [],  # noqa: B006
+    speaker: Annotated[list[str], Query(max_length=50, description="Speaker id or alias.")] = [],  # noqa: B006
+    date_from: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            pattern=PARTIAL_DATE_PATTERN,
+            description="Reference period overlaps from this date (YYYY-MM-DD, YYYY-MM, YYYY).",
+        ),
+    ] = None,
+    date_to: Annotated[
+        str | None,
+        Query(
+            alias="to",
+            pattern=PARTIAL_DATE_PATTERN,
+            description="Reference period overlaps up to this date.",
+        ),
+    ] = None,
+    include_narrower: Annotated[bool, Query(description="Add claims on narrower metrics.")] = False,
+) -> Response:
+    """Get a metric's claims as time series: one line per speaker and subject, each point
+    with value, low/high band, claim id and stated date, ordered by reference date."""
+    filters = ClaimFilters(
+        speaker=speaker,
+        subject=subject,
+        include_narrower=include_narrower,
+        period_from=first_day("from", date_from),
+        period_to=last_day("to", date_to),
+    )
+    return json_response(series.metric_series(conn, metric_id=metric_id, filters=filters))
+
+
+@entities_router.get(
+    "", operation_id="listEntities", response_model=Page[EntityPublic], responses=INVALID
+)
+async def list_entities(
+    conn: ConnDep,
+    kind: Annotated[EntityKind | None, Query(description="Only entities of this kind.")] = None,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Response:
+    """List every entity (speakers and subjects) with aliases and claim counts, by id."""
+    return json_response(
+        vocabulary.list_entities(
+            conn, kind=kind.value if kind else None, limit=limit, cursor=cursor
+        )
+    )
+
+
+@entities_router.get(
+    "/{entity_id}",
+    operation_id="getEntity",
+    response_model=EntityPublic,
+    responses=NOT_FOUND | INVALID,
+)
+async def get_entity(conn: ConnDep, entity_id: IdPath) -> Response:
+    """Get one entity with its aliases and claim counts."""
+    return json_response(vocabulary.get_entity(conn, entity_id=entity_id))
+
+
+@speakers_router.get(
+    "", operation_id="listSpeakers", response_model=Page[EntityPublic], responses=INVALID
+)
+async def list_speakers(
+    conn: ConnDep, limit: LimitQuery = 50, cursor: CursorQuery = None
+) -> Response:
+    """List the entities that made at least one claim, with aliases and claim counts."""
+    return json_response(
+        vocabulary.list_entities(conn, speakers_only=True, limit=limit, cursor=cursor)
+    )
+
+
+@speakers_router.get(
+    "/{speaker_id}",
+    operation_id="getSpeaker",
+    response_model=EntityPublic,
+    responses=NOT_FOUND | INVALID,
+)
+async def get_speaker(conn: ConnDep, speaker_id: IdPath) -> Response:
+    """Get one speaker (an entity that made claims) with aliases and claim counts."""
+    return json_response(vocabulary.get_entity(conn, entity_id=speaker_id, speakers_only=True))

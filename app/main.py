@@ -1,0 +1,97 @@
+"""The application: routers, error handlers, caching and CORS over a read-only database."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import APIRoute
+
+from app.api.caching import ETagMiddleware
+from app.api.errors import install_error_handlers
+from app.api.routes import analysis, claims, events, export, meta, sources, vocabulary
+from app.db import create_read_engine
+from app.queries.stats import dataset_version
+from app.settings import Settings, get_settings
+
+DESCRIPTION = """\
+Claims made about the 2024–2025 Kursk operation, each traceable to a speaker, a date and a
+verbatim quote in a stored source.
+
+* **Claims** carry a metric, subject, speaker, value with qualifier and [low, high] band,
+  reference period and stated date (each with precision), and citations with offsets.
+* Lists return `{"items": [...], "next_cursor": ...}`; pass `cursor` to page, `count=true`
+  for an exact `total`.
+* Errors are `application/problem+json` (RFC 9457).
+* Responses carry an `ETag` derived from the dataset version; send `If-None-Match`.
+"""
+
+TAGS = [
+    {"name": "claims", "description": "Who claimed what figure, when, quoted where."},
+    {"name": "metrics", "description": "The vocabulary of what is measured; time series."},
+    {"name": "speakers", "description": "Entities that made claims."},
+    {"name": "entities", "description": "All people, organisations and forces."},
+    {"name": "sources", "description": "Stored documents and their texts."},
+    {"name": "events", "description": "Dated happenings the claims refer to."},
+    {"name": "analysis", "description": "Search across everything; where speakers disagree."},
+    {"name": "export", "description": "Bulk downloads of filtered claims."},
+    {"name": "meta", "description": "Health and dataset statistics."},
+]
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.operation_id or route.name
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = create_read_engine(settings.database_url, mmap_bytes=settings.sqlite_mmap_bytes)
+    with engine.connect() as conn:
+        version = dataset_version(conn)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Kursk Fact Database",
+        description=DESCRIPTION,
+        version="1.0.0",
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+        separate_input_output_schemas=False,
+    )
+    app.state.engine = engine
+    app.state.dataset_version = version
+    install_error_handlers(app)
+    for router in (
+        claims.router,
+        vocabulary.metrics_router,
+        vocabulary.speakers_router,
+        vocabulary.entities_router,
+        sources.router,
+        events.router,
+        analysis.router,
+        export.router,
+        meta.router,
+    ):
+        app.include_router(router)
+    app.add_middleware(ETagMiddleware, version=version, max_age=settings.cache_max_age)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["If-None-Match"],
+        expose_headers=["ETag", "X-Row-Count", "X-Dataset-Version"],
+    )
+    return app
+
+
+def __getattr__(name: str) -> FastAPI:
+    # `uvicorn app.main:app` builds the app on first access, not at import time, so that
+    # tests and scripts can import this module before a database exists.
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)

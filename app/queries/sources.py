@@ -1,0 +1,61 @@
+"""Sources: metadata (with claim and event counts) and their text."""
+
+from typing import Any
+
+from sqlalchemy import Connection, distinct, func, select
+
+from app.models import Citation, EventCitation, Source
+from app.queries.errors import NotFoundError
+from app.queries.pagination import decode_cursor, encode_cursor
+
+source_t = Source.__table__  # type: ignore[attr-defined]
+citation_t = Citation.__table__  # type: ignore[attr-defined]
+event_citation_t = EventCitation.__table__  # type: ignore[attr-defined]
+
+_METADATA = [c for c in source_t.c if c.key != "text"]
+
+
+def _source_select() -> Any:
+    claims = (
+        select(func.count(distinct(citation_t.c.claim_id)))
+        .where(citation_t.c.source_id == source_t.c.id)
+        .scalar_subquery()
+    )
+    events = (
+        select(func.count(distinct(event_citation_t.c.event_id)))
+        .where(event_citation_t.c.source_id == source_t.c.id)
+        .scalar_subquery()
+    )
+    return select(*_METADATA, claims.label("claim_count"), events.label("event_count"))
+
+
+def list_sources(
+    conn: Connection, *, limit: int = 50, cursor: str | None = None, count: bool = False
+) -> dict[str, Any]:
+    query = _source_select()
+    if cursor:
+        _, last_id = decode_cursor(cursor, "id")
+        query = query.where(source_t.c.id > last_id)
+    rows = conn.execute(query.order_by(source_t.c.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    total = conn.execute(select(func.count()).select_from(source_t)).scalar_one() if count else None
+    return {
+        "items": [dict(r._mapping) for r in rows],
+        "next_cursor": encode_cursor("id", None, rows[-1].id) if more else None,
+        "total": total,
+    }
+
+
+def get_source(conn: Connection, *, source_id: str) -> dict[str, Any]:
+    row = conn.execute(_source_select().where(source_t.c.id == source_id)).first()
+    if row is None:
+        raise NotFoundError(f"no source with id {source_id!r}")
+    return dict(row._mapping)
+
+
+def get_source_text(conn: Connection, *, source_id: str) -> str:
+    text = conn.execute(select(source_t.c.text).where(source_t.c.id == source_id)).scalar()
+    if text is None:
+        raise NotFoundError(f"no source with id {source_id!r}")
+    return str(text)

@@ -1,0 +1,167 @@
+"""Metrics, entities and speakers; resolving ids and aliases that filters name."""
+
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, select
+
+from app.models import Claim, Entity, EntityAlias, Metric
+from app.models.entity import alias_key
+from app.queries.errors import InvalidParameterError, NotFoundError
+from app.queries.pagination import decode_cursor, encode_cursor
+
+claim_t = Claim.__table__  # type: ignore[attr-defined]
+metric_t = Metric.__table__  # type: ignore[attr-defined]
+entity_t = Entity.__table__  # type: ignore[attr-defined]
+alias_t = EntityAlias.__table__  # type: ignore[attr-defined]
+
+
+def require_ids(conn: Connection, *, table: Table, ids: list[str], parameter: str) -> list[str]:
+    """The ids, after checking each names a row: an unknown id is a 422, not an empty list."""
+    found = set(conn.execute(select(table.c.id).where(table.c.id.in_(ids))).scalars())
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise InvalidParameterError(
+            parameter, f"unknown {table.name} id {missing[0]!r}; see /v1/{table.name}s"
+        )
+    return ids
+
+
+def resolve_entities(conn: Connection, *, names: list[str], parameter: str) -> list[str]:
+    """Entity ids for ids or aliases (Zelensky, zelenskyy, ...); unknown names are a 422."""
+    keys = {alias_key(n): n for n in names}
+    rows = conn.execute(
+        select(alias_t.c.alias_key, alias_t.c.entity_id).where(alias_t.c.alias_key.in_(keys))
+    ).all()
+    found = {r.alias_key: r.entity_id for r in rows}
+    missing = [name for key, name in keys.items() if key not in found]
+    if missing:
+        raise InvalidParameterError(
+            parameter, f"no entity is called {missing[0]!r}; see /v1/entities for ids and aliases"
+        )
+    return sorted(set(found.values()))
+
+
+def _broader_links(conn: Connection) -> dict[str, str | None]:
+    return dict(conn.execute(select(metric_t.c.id, metric_t.c.broader_id)).all())  # type: ignore[arg-type]
+
+
+def _narrower_closure(links: dict[str, str | None], metric_ids: list[str]) -> set[str]:
+    result, frontier = set(metric_ids), list(metric_ids)
+    while frontier:
+        parent = frontier.pop()
+        for child, broader in links.items():
+            if broader == parent and child not in result:
+                result.add(child)
+                frontier.append(child)
+    return result
+
+
+def expand_metrics(conn: Connection, *, metric_ids: list[str]) -> set[str]:
+    """The metrics and every metric under them (equipment losses -> UAV losses, ...)."""
+    return _narrower_closure(_broader_links(conn), metric_ids)
+
+
+def list_metrics(conn: Connection) -> list[dict[str, Any]]:
+    links = _broader_links(conn)
+    counts = dict(
+        conn.execute(select(claim_t.c.metric_id, func.count()).group_by(claim_t.c.metric_id)).all()  # type: ignore[arg-type]
+    )
+    rows = conn.execute(select(metric_t).order_by(metric_t.c.id)).all()
+    return [
+        {
+            "id": r.id,
+            "name": r.name,
+            "unit": r.unit,
+            "kind": r.kind,
+            "description": r.description,
+            "broader_id": r.broader_id,
+            "narrower_ids": sorted(m for m, b in links.items() if b == r.id),
+            "claim_count": counts.get(r.id, 0),
+            "claim_count_with_narrower": sum(
+                counts.get(m, 0) for m in _narrower_closure(links, [r.id])
+            ),
+        }
+        for r in rows
+    ]
+
+
+def get_metric(conn: Connection, *, metric_id: str) -> dict[str, Any]:
+    for metric in list_metrics(conn):
+        if metric["id"] == metric_id:
+            return metric
+    raise NotFoundError(f"no metric with id {metric_id!r}")
+
+
+def _entity_select(*, speakers_only: bool) -> Any:
+    as_speaker = select(func.count()).where(claim_t.c.speaker_id == entity_t.c.id).scalar_subquery()
+    as_subject = select(func.count()).where(claim_t.c.subject_id == entity_t.c.id).scalar_subquery()
+    query = select(
+        entity_t, as_speaker.label("claims_as_speaker"), as_subject.label("claims_as_subject")
+    )
+    if speakers_only:
+        query = query.where(as_speaker > 0)
+    return query
+
+
+def _aliases(conn: Connection, entity_ids: list[str]) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {e: [] for e in entity_ids}
+    rows = conn.execute(
+        select(alias_t.c.entity_id, alias_t.c.alias)
+        .where(alias_t.c.entity_id.in_(entity_ids))
+        .order_by(alias_t.c.entity_id, alias_t.c.alias)
+    )
+    names = {}
+    for row in rows:
+        names.setdefault(row.entity_id, []).append(row.alias)
+    for entity_id, aliases in names.items():
+        result[entity_id] = aliases
+    return result
+
+
+def _entity_record(row: Any, aliases: list[str]) -> dict[str, Any]:
+    m = row._mapping
+    return {
+        "id": m["id"],
+        "name": m["name"],
+        "kind": m["kind"],
+        "role": m["role"],
+        "side": m["side"],
+        "description": m["description"],
+        "aliases": [a for a in aliases if a not in (m["id"], m["name"])],
+        "claims_as_speaker": m["claims_as_speaker"],
+        "claims_as_subject": m["claims_as_subject"],
+    }
+
+
+def list_entities(
+    conn: Connection,
+    *,
+    speakers_only: bool = False,
+    kind: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    query = _entity_select(speakers_only=speakers_only)
+    if kind is not None:
+        query = query.where(entity_t.c.kind == kind)
+    if cursor:
+        _, last_id = decode_cursor(cursor, "id")
+        query = query.where(entity_t.c.id > last_id)
+    rows = conn.execute(query.order_by(entity_t.c.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    aliases = _aliases(conn, [r.id for r in rows])
+    return {
+        "items": [_entity_record(r, aliases[r.id]) for r in rows],
+        "next_cursor": encode_cursor("id", None, rows[-1].id) if more else None,
+    }
+
+
+def get_entity(conn: Connection, *, entity_id: str, speakers_only: bool = False) -> dict[str, Any]:
+    row = conn.execute(
+        _entity_select(speakers_only=speakers_only).where(entity_t.c.id == entity_id)
+    ).first()
+    if row is None:
+        what = "speaker" if speakers_only else "entity"
+        raise NotFoundError(f"no {what} with id {entity_id!r}")
+    return _entity_record(row, _aliases(conn, [entity_id])[entity_id])

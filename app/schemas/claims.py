@@ -1,0 +1,108 @@
+"""Claims as the API serves them: everything a reader needs in one object."""
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import ConfigDict, Field
+
+from app.dates import Precision
+from app.models.metric import MetricKind
+from app.qualifiers import Qualifier
+from app.schemas.common import Citation, EntityRef, PublicModel
+
+
+class ClaimSort(StrEnum):
+    """Sort keys for claims; `-` sorts descending. Unknown dates sort last ascending and
+    first descending; ties are broken by id."""
+
+    stated_on = "stated_on"
+    stated_on_desc = "-stated_on"
+    value = "value"
+    value_desc = "-value"
+    period_end = "period_end"
+    period_end_desc = "-period_end"
+
+
+class MetricRef(PublicModel):
+    id: str = Field(description="Metric id.", examples=["prisoners-captured"])
+    name: str = Field(description="Metric name.", examples=["Prisoners captured"])
+    unit: str = Field(description="Unit of the metric's values.", examples=["persons"])
+    kind: MetricKind
+
+
+class EventRef(PublicModel):
+    id: str = Field(description="Event id.", examples=["makhnovka-failed-assault"])
+    title: str = Field(description="Event title.")
+
+
+CLAIM_EXAMPLE = {
+    "id": "general-staff-russian-prisoners-2025-02-05",
+    "metric": {
+        "id": "prisoners-captured",
+        "name": "Prisoners captured",
+        "unit": "persons",
+        "kind": "flow",
+    },
+    "subject": {"id": "russian-forces", "name": "Russian forces"},
+    "speaker": {
+        "id": "general-staff-ukraine",
+        "name": "General Staff of the Armed Forces of Ukraine",
+    },
+    "value": 909,
+    "qualifier": "exact",
+    "hedge": None,
+    "value_low": 909,
+    "value_high": 909,
+    "unit": "persons",
+    "place": "Kursk region",
+    "period_start": "2024-08-06",
+    "period_start_precision": "day",
+    "period_end": "2025-02-05",
+    "period_end_precision": "day",
+    "stated_on": "2025-02-06",
+    "stated_on_precision": "day",
+    "event": None,
+    "note": None,
+    "citations": [
+        {
+            "source_id": "general-staff-kursk-operation-summary-2025-02-06",
+            "source_title": "The Kursk Offensive Operation: the General Staff's summary of enemy "
+            "losses as of February 5, 2025",
+            "quote": "Ukrainian soldiers captured 909 occupiers",
+            "char_start": 1565,
+            "char_end": 1606,
+        }
+    ],
+}
+
+
+class ClaimPublic(PublicModel):
+    """A speaker asserted a value for a metric about a subject, quoted in one or more sources."""
+
+    model_config = ConfigDict(
+        json_schema_serialization_defaults_required=True,
+        json_schema_extra={"examples": [CLAIM_EXAMPLE]},
+    )
+
+    id: str = Field(description="Stable claim id (slug).")
+    metric: MetricRef
+    subject: EntityRef = Field(description="Whom the figure is about.")
+    speaker: EntityRef = Field(description="Who made the statement, as the text attributes it.")
+    value: float | None = Field(description="The figure as stated; null only for a range.")
+    qualifier: Qualifier
+    hedge: str | None = Field(description='The hedge word as written ("over", "some").')
+    value_low: float | None = Field(description="Lower bound of the band; null means open.")
+    value_high: float | None = Field(description="Upper bound of the band; null means open.")
+    unit: str = Field(description="Unit (always the metric's unit).")
+    place: str | None = Field(description="Where the figure applies.")
+    period_start: date | None = Field(description="First day of the reference period.")
+    period_start_precision: Precision | None
+    period_end: date | None = Field(
+        description="First day of the period's end; for a stock metric, the as-of date."
+    )
+    period_end_precision: Precision | None
+    stated_on: date | None = Field(description="When the speaker said it (first day).")
+    stated_on_precision: Precision | None
+    event: EventRef | None = Field(description="The event the claim is about, if any.")
+    note: str | None = Field(description="Curator's note: judgement calls and derivations.")
+    citations: list[Citation] = Field(description="Verbatim quotes; the first is the main one.")

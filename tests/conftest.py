@@ -1,0 +1,50 @@
+"""Shared fixtures: a database built by the real migrations and the real loader from
+`seeds/`, and an HTTP client over the app that opens it read-only.
+
+Set TEST_DATABASE_URL (e.g. postgresql+psycopg://...) to run the suite against another
+engine; by default each session builds a SQLite file in a temporary folder.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.loader.build import build_dataset
+from app.loader.parse import parse_seeds
+from app.loader.write import write_dataset
+from app.main import create_app
+from app.settings import PROJECT_ROOT, Settings
+
+SEEDS = PROJECT_ROOT / "seeds"
+
+
+def load(seeds_dir: Path, database_url: str) -> None:
+    """What `scripts/seed.py` does: parse, validate, migrate, load."""
+    write_dataset(build_dataset(parse_seeds(seeds_dir)), database_url)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'facts.db'}"
+    )
+    load(SEEDS, url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def client(database_url: str) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(database_url=database_url))) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A scratch copy of `seeds/` that a test may break."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
