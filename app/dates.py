@@ -54,6 +54,6 @@ def parse_partial_date(text: str) -> PartialDate:
     precision = (Precision.year, Precision.month, Precision.day)[len(parts) - 1]
     try:
         first = date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not a calendar date ({exc})") from None
+    except ValueError:
+        raise ValueError(f"{text!r} is not a calendar date") from None
     return PartialDate(first, precision)

@@ -66,7 +66,12 @@ INVALID = {
 
 
 def _location(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("query", "path", "header", "body")]
+    # ("query", "qualifier", 0) -> "qualifier": the item index of a repeated parameter is noise.
+    parts = [
+        str(p)
+        for p in loc
+        if p not in ("query", "path", "header", "body") and not isinstance(p, int)
+    ]
     return ".".join(parts) or "request"
 
 

@@ -63,7 +63,8 @@ def _parse(path: Path, model: type[M], errors: list[SeedError]) -> ParsedFile[M]
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])
-            errors.append(SeedError(path, line_of(raw, loc), field_path(loc), err["msg"]))
+            reason = err["msg"].removeprefix("Value error, ")
+            errors.append(SeedError(path, line_of(raw, loc), field_path(loc), reason))
         return None
 
 

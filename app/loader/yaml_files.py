@@ -10,9 +10,19 @@ from ruamel.yaml.error import MarkedYAMLError
 from app.loader.errors import SeedError, SeedValidationError
 
 
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    # Dates stay text, so the schema validates them (and "2024-12-32" is a field error with a
+    # line number, not a crash inside the YAML parser).
+    yaml.constructor.add_constructor(
+        "tag:yaml.org,2002:timestamp", lambda constructor, node: constructor.construct_scalar(node)
+    )
+    return yaml
+
+
 def read_yaml(path: Path) -> Any:
     try:
-        return YAML(typ="rt", pure=True).load(path.read_text(encoding="utf-8"))
+        return _yaml().load(path.read_text(encoding="utf-8"))
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise SeedValidationError(
