@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, exists, func, select
+from sqlalchemy import Connection, exists, select
 
 from app.models import Claim, Entity, Event, EventCitation, EventEntity, Source
 from app.queries.errors import NotFoundError
-from app.queries.pagination import decode_cursor, encode_cursor
+from app.queries.pagination import page_by_id
 from app.queries.search import SearchKind, ref_ids_matching
 from app.queries.vocabulary import resolve_entities
 
@@ -97,22 +97,13 @@ def list_events(
         )
     if filters.q is not None:
         where.append(event_t.c.id.in_(ref_ids_matching(conn, q=filters.q, kind=SearchKind.event)))
-    page_where = list(where)
-    if cursor:
-        _, last_id = decode_cursor(cursor, "id")
-        page_where.append(event_t.c.id > last_id)
-    rows = conn.execute(
-        select(*_PUBLIC).where(*page_where).order_by(event_t.c.id).limit(limit + 1)
-    ).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    total = None
-    if count:
-        total = conn.execute(select(func.count()).select_from(event_t).where(*where)).scalar_one()
+    page = page_by_id(
+        conn, select(*_PUBLIC).where(*where), event_t.c.id, limit=limit, cursor=cursor, count=count
+    )
     return {
-        "items": _records(conn, rows),
-        "next_cursor": encode_cursor("id", None, rows[-1].id) if more else None,
-        "total": total,
+        "items": _records(conn, page.rows),
+        "next_cursor": page.next_cursor,
+        "total": page.total,
     }
 
 

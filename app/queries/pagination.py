@@ -2,9 +2,11 @@
 
 import base64
 import binascii
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from sqlalchemy import ColumnElement, Connection, Select, func, select
 
 from app.queries.errors import InvalidParameterError
 
@@ -29,3 +31,32 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
             "cursor", f"this cursor belongs to sort={cursor_sort!r}; repeat the same sort"
         )
     return value, last_id
+
+
+@dataclass
+class IdPage:
+    rows: list[Any]
+    next_cursor: str | None
+    total: int | None
+
+
+def page_by_id(
+    conn: Connection,
+    query: Select[Any],
+    id_column: ColumnElement[str],
+    *,
+    limit: int,
+    cursor: str | None,
+    count: bool = False,
+) -> IdPage:
+    """One page of `query` in id order, after the cursor; `total` counts the whole query."""
+    total = None
+    if count:
+        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    if cursor:
+        _, last_id = decode_cursor(cursor, "id")
+        query = query.where(id_column > last_id)
+    rows = conn.execute(query.order_by(id_column).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return IdPage(rows, encode_cursor("id", None, rows[-1].id) if more else None, total)

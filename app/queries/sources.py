@@ -6,7 +6,7 @@ from sqlalchemy import Connection, distinct, func, select
 
 from app.models import Citation, EventCitation, Source
 from app.queries.errors import NotFoundError
-from app.queries.pagination import decode_cursor, encode_cursor
+from app.queries.pagination import page_by_id
 
 source_t = Source.__table__  # type: ignore[attr-defined]
 citation_t = Citation.__table__  # type: ignore[attr-defined]
@@ -32,18 +32,13 @@ def _source_select() -> Any:
 def list_sources(
     conn: Connection, *, limit: int = 50, cursor: str | None = None, count: bool = False
 ) -> dict[str, Any]:
-    query = _source_select()
-    if cursor:
-        _, last_id = decode_cursor(cursor, "id")
-        query = query.where(source_t.c.id > last_id)
-    rows = conn.execute(query.order_by(source_t.c.id).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    total = conn.execute(select(func.count()).select_from(source_t)).scalar_one() if count else None
+    page = page_by_id(
+        conn, _source_select(), source_t.c.id, limit=limit, cursor=cursor, count=count
+    )
     return {
-        "items": [dict(r._mapping) for r in rows],
-        "next_cursor": encode_cursor("id", None, rows[-1].id) if more else None,
-        "total": total,
+        "items": [dict(r._mapping) for r in page.rows],
+        "next_cursor": page.next_cursor,
+        "total": page.total,
     }
 
 

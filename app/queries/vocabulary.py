@@ -7,7 +7,7 @@ from sqlalchemy import Connection, Table, func, select
 from app.models import Claim, Entity, EntityAlias, Metric
 from app.models.entity import alias_key
 from app.queries.errors import InvalidParameterError, NotFoundError
-from app.queries.pagination import decode_cursor, encode_cursor
+from app.queries.pagination import page_by_id
 
 claim_t = Claim.__table__  # type: ignore[attr-defined]
 metric_t = Metric.__table__  # type: ignore[attr-defined]
@@ -140,20 +140,17 @@ def list_entities(
     kind: str | None = None,
     limit: int = 50,
     cursor: str | None = None,
+    count: bool = False,
 ) -> dict[str, Any]:
     query = _entity_select(speakers_only=speakers_only)
     if kind is not None:
         query = query.where(entity_t.c.kind == kind)
-    if cursor:
-        _, last_id = decode_cursor(cursor, "id")
-        query = query.where(entity_t.c.id > last_id)
-    rows = conn.execute(query.order_by(entity_t.c.id).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    aliases = _aliases(conn, [r.id for r in rows])
+    page = page_by_id(conn, query, entity_t.c.id, limit=limit, cursor=cursor, count=count)
+    aliases = _aliases(conn, [r.id for r in page.rows])
     return {
-        "items": [_entity_record(r, aliases[r.id]) for r in rows],
-        "next_cursor": encode_cursor("id", None, rows[-1].id) if more else None,
+        "items": [_entity_record(r, aliases[r.id]) for r in page.rows],
+        "next_cursor": page.next_cursor,
+        "total": page.total,
     }
 
 

@@ -119,3 +119,10 @@ def test_stats_and_health(client: TestClient) -> None:
         "entities": 29,
     }
     assert len(stats["dataset_version"]) == 16
+
+
+def test_count_on_every_paged_list(client: TestClient) -> None:
+    assert client.get("/v1/speakers?count=true&limit=1").json()["total"] == 13
+    assert client.get("/v1/entities?count=true&limit=1&kind=person").json()["total"] == 8
+    assert client.get("/v1/events?count=true&limit=1&type=statement").json()["total"] == 5
+    assert client.get("/v1/metrics").json()["total"] == 29

@@ -7,42 +7,53 @@ from starlette.responses import Response
 
 from app.api.deps import (
     ConnDep,
+    CountQuery,
     CursorQuery,
-    IdPath,
     LimitQuery,
     first_day,
+    id_path,
     last_day,
 )
-from app.api.errors import INVALID, NOT_FOUND
+from app.api.errors import INVALID, not_found
 from app.api.responses import json_response
 from app.dates import PARTIAL_DATE_PATTERN
 from app.models.entity import EntityKind
 from app.queries import series, vocabulary
 from app.queries.claims import ClaimFilters
 from app.schemas.analysis import MetricSeries
-from app.schemas.common import Page
-from app.schemas.vocabulary import EntityPublic, MetricPublic
+from app.schemas.vocabulary import EntityPage, EntityPublic, MetricPage, MetricPublic
 
 metrics_router = APIRouter(prefix="/v1/metrics", tags=["metrics"])
 entities_router = APIRouter(prefix="/v1/entities", tags=["entities"])
 speakers_router = APIRouter(prefix="/v1/speakers", tags=["speakers"])
 
+MetricIdPath = Annotated[str, id_path("metric", "prisoners-captured")]
+METRIC_NOT_FOUND = not_found("metric", "/v1/metrics")
 
-@metrics_router.get("", operation_id="listMetrics", response_model=Page[MetricPublic])
+
+@metrics_router.get(
+    "",
+    operation_id="listMetrics",
+    summary="List metrics",
+    response_model=MetricPage,
+    response_description="Every metric, by id, on one page.",
+)
 async def list_metrics(conn: ConnDep) -> Response:
     """List the metric vocabulary with claim counts and broader/narrower links."""
-    return json_response(
-        {"items": vocabulary.list_metrics(conn), "next_cursor": None, "total": None}
-    )
+    # The vocabulary is small and always served whole, so its total is free.
+    metrics = vocabulary.list_metrics(conn)
+    return json_response({"items": metrics, "next_cursor": None, "total": len(metrics)})
 
 
 @metrics_router.get(
     "/{metric_id}",
     operation_id="getMetric",
+    summary="Get a metric",
     response_model=MetricPublic,
-    responses=NOT_FOUND | INVALID,
+    response_description="The metric.",
+    responses=METRIC_NOT_FOUND | INVALID,
 )
-async def get_metric(conn: ConnDep, metric_id: IdPath) -> Response:
+async def get_metric(conn: ConnDep, metric_id: MetricIdPath) -> Response:
     """Get one metric with its claim counts and broader/narrower links."""
     return json_response(vocabulary.get_metric(conn, metric_id=metric_id))
 
@@ -50,12 +61,14 @@ async def get_metric(conn: ConnDep, metric_id: IdPath) -> Response:
 @metrics_router.get(
     "/{metric_id}/series",
     operation_id="listMetricSeries",
+    summary="Get a metric's time series",
     response_model=MetricSeries,
-    responses=NOT_FOUND | INVALID,
+    response_description="One series per (speaker, subject).",
+    responses=METRIC_NOT_FOUND | INVALID,
 )
 async def list_metric_series(
     conn: ConnDep,
-    metric_id: IdPath,
+    metric_id: MetricIdPath,
     subject: Annotated[list[str], Query(max_length=50, description="Subject id or alias.")] = [],  # noqa: B006
     speaker: Annotated[list[str], Query(max_length=50, description="Speaker id or alias.")] = [],  # noqa: B006
     date_from: Annotated[
@@ -89,18 +102,24 @@ async def list_metric_series(
 
 
 @entities_router.get(
-    "", operation_id="listEntities", response_model=Page[EntityPublic], responses=INVALID
+    "",
+    operation_id="listEntities",
+    summary="List entities",
+    response_model=EntityPage,
+    response_description="A page of entities, by id.",
+    responses=INVALID,
 )
 async def list_entities(
     conn: ConnDep,
     kind: Annotated[EntityKind | None, Query(description="Only entities of this kind.")] = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
+    count: CountQuery = False,
 ) -> Response:
     """List every entity (speakers and subjects) with aliases and claim counts, by id."""
     return json_response(
         vocabulary.list_entities(
-            conn, kind=kind.value if kind else None, limit=limit, cursor=cursor
+            conn, kind=kind.value if kind else None, limit=limit, cursor=cursor, count=count
         )
     )
 
@@ -108,32 +127,45 @@ async def list_entities(
 @entities_router.get(
     "/{entity_id}",
     operation_id="getEntity",
+    summary="Get an entity",
     response_model=EntityPublic,
-    responses=NOT_FOUND | INVALID,
+    response_description="The entity.",
+    responses=not_found("entity", "/v1/entities") | INVALID,
 )
-async def get_entity(conn: ConnDep, entity_id: IdPath) -> Response:
+async def get_entity(
+    conn: ConnDep, entity_id: Annotated[str, id_path("entity", "oleksandr-syrskyi")]
+) -> Response:
     """Get one entity with its aliases and claim counts."""
     return json_response(vocabulary.get_entity(conn, entity_id=entity_id))
 
 
 @speakers_router.get(
-    "", operation_id="listSpeakers", response_model=Page[EntityPublic], responses=INVALID
+    "",
+    operation_id="listSpeakers",
+    summary="List speakers",
+    response_model=EntityPage,
+    response_description="A page of speakers, by id.",
+    responses=INVALID,
 )
 async def list_speakers(
-    conn: ConnDep, limit: LimitQuery = 50, cursor: CursorQuery = None
+    conn: ConnDep, limit: LimitQuery = 50, cursor: CursorQuery = None, count: CountQuery = False
 ) -> Response:
     """List the entities that made at least one claim, with aliases and claim counts."""
     return json_response(
-        vocabulary.list_entities(conn, speakers_only=True, limit=limit, cursor=cursor)
+        vocabulary.list_entities(conn, speakers_only=True, limit=limit, cursor=cursor, count=count)
     )
 
 
 @speakers_router.get(
     "/{speaker_id}",
     operation_id="getSpeaker",
+    summary="Get a speaker",
     response_model=EntityPublic,
-    responses=NOT_FOUND | INVALID,
+    response_description="The speaker.",
+    responses=not_found("speaker", "/v1/speakers") | INVALID,
 )
-async def get_speaker(conn: ConnDep, speaker_id: IdPath) -> Response:
+async def get_speaker(
+    conn: ConnDep, speaker_id: Annotated[str, id_path("speaker", "oleksandr-syrskyi")]
+) -> Response:
     """Get one speaker (an entity that made claims) with aliases and claim counts."""
     return json_response(vocabulary.get_entity(conn, entity_id=speaker_id, speakers_only=True))
