@@ -7,11 +7,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 
-from app.api.caching import ETagMiddleware
+from app.api.caching import HttpCacheMiddleware
+from app.api.dataset import ServedDataset
+from app.api.docs import install_docs
 from app.api.errors import install_error_handlers
 from app.api.routes import analysis, claims, events, export, meta, sources, vocabulary
 from app.db import create_read_engine
-from app.queries.stats import dataset_version
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """\
@@ -46,8 +47,7 @@ def _operation_id(route: APIRoute) -> str:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = create_read_engine(settings.database_url, mmap_bytes=settings.sqlite_mmap_bytes)
-    with engine.connect() as conn:
-        version = dataset_version(conn)
+    dataset = ServedDataset(engine, settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,9 +62,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
         separate_input_output_schemas=False,
+        docs_url=None,
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.engine = engine
-    app.state.dataset_version = version
+    app.state.dataset = dataset
     install_error_handlers(app)
     for router in (
         claims.router,
@@ -78,7 +81,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         meta.router,
     ):
         app.include_router(router)
-    app.add_middleware(ETagMiddleware, version=version, max_age=settings.cache_max_age)
+    app.add_middleware(
+        HttpCacheMiddleware,
+        dataset=dataset,
+        max_age=settings.cache_max_age,
+        max_bytes=settings.response_cache_bytes,
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

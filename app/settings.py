@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     cache_max_age: int = Field(
         default=300, ge=0, description="Seconds clients and proxies may cache a GET response."
     )
+    response_cache_bytes: int = Field(
+        default=64 << 20,
+        ge=0,
+        description="Memory for the in-process LRU of complete responses; 0 turns it off.",
+    )
     sqlite_mmap_bytes: int = Field(
         default=1 << 30, ge=0, description="PRAGMA mmap_size for read-only SQLite connections."
     )

@@ -305,3 +305,25 @@ def test_etag_changes_with_the_dataset(conflicting_client: TestClient, client: T
         conflicting_client.get("/v1/stats").headers["etag"]
         != client.get("/v1/stats").headers["etag"]
     )
+
+
+def test_repeated_requests_are_served_from_the_response_cache(client: TestClient) -> None:
+    first = client.get("/v1/claims?limit=4&sort=-value")
+    second = client.get("/v1/claims?limit=4&sort=-value")
+    assert "x-cache" not in first.headers
+    assert second.headers["x-cache"] == "hit"
+    assert second.content == first.content
+    assert second.headers["etag"] == first.headers["etag"]
+    assert second.headers["content-type"] == "application/json"
+
+
+def test_response_cache_is_bounded() -> None:
+    from app.api.caching import ResponseCache, _Entry
+
+    cache = ResponseCache(max_bytes=10_000)
+    for i in range(50):
+        cache.put(f"k{i}", _Entry(200, [], b"x" * 500))
+    assert cache.size <= 10_000
+    assert cache.get("k0") is None and cache.get("k49") is not None
+    cache.put("big", _Entry(200, [], b"x" * 2_000))  # over a tenth of the budget
+    assert cache.get("big") is None

@@ -37,7 +37,7 @@ def _stream(
         media_type=media_type,
         headers={
             "X-Row-Count": str(rows),
-            "X-Dataset-Version": request.app.state.dataset_version,
+            "X-Dataset-Version": request.app.state.dataset.version,
             "Content-Disposition": f'attachment; filename="{filename}"',
         },
     )
@@ -46,6 +46,7 @@ def _stream(
 @router.get(
     "/claims.csv",
     operation_id="exportClaimsCsv",
+    summary="Export claims as CSV",
     response_class=StreamingResponse,
     responses={
         200: {
@@ -68,6 +69,7 @@ async def export_claims_csv(
 @router.get(
     "/claims.ndjson",
     operation_id="exportClaimsNdjson",
+    summary="Export claims as NDJSON",
     response_class=StreamingResponse,
     responses={
         200: {
