@@ -114,7 +114,7 @@ def test_stats_and_health(client: TestClient) -> None:
     assert {k: stats[k] for k in ("sources", "claims", "events", "metrics", "entities")} == {
         "sources": 5,
         "claims": 44,
-        "events": 18,
+        "events": 23,
         "metrics": 29,
         "entities": 29,
     }
@@ -124,5 +124,5 @@ def test_stats_and_health(client: TestClient) -> None:
 def test_count_on_every_paged_list(client: TestClient) -> None:
     assert client.get("/v1/speakers?count=true&limit=1").json()["total"] == 13
     assert client.get("/v1/entities?count=true&limit=1&kind=person").json()["total"] == 8
-    assert client.get("/v1/events?count=true&limit=1&type=statement").json()["total"] == 5
+    assert client.get("/v1/events?count=true&limit=1&type=statement").json()["total"] == 7
     assert client.get("/v1/metrics").json()["total"] == 29
