@@ -42,11 +42,34 @@ def create_read_engine(database_url: str, *, mmap_bytes: int = 0) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(
+    engine = create_engine(
         database_url,
         pool_pre_ping=True,
         connect_args={"options": "-c default_transaction_read_only=on"},
     )
+    event.listen(engine, "before_cursor_execute", _no_nul_characters, retval=True)
+    return engine
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_without_nul(item) for item in value)
+    return value
+
+
+def _no_nul_characters(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+) -> tuple[str, Any]:
+    """PostgreSQL text cannot hold U+0000, and a parameter with one is an error (a 500),
+    where SQLite simply finds no row. Every string a request sends is a lookup value (an id,
+    an alias, a type), so U+0000 becomes U+FFFD, which no stored value holds: the request
+    gets the same 404 or 422 on both engines. Only for the read-only engine: the loader must
+    not change data silently."""
+    return statement, _without_nul(parameters)
 
 
 def create_write_engine(database_url: str) -> Engine:

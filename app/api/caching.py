@@ -1,15 +1,19 @@
 """HTTP caching for a dataset that only changes when a new one is loaded.
 
-- A GET's ETag is a hash of the dataset version and the request (path + query), known before
-  any work is done: a matching `If-None-Match` gets a 304 without touching the database.
+- A GET's ETag is a hash of the dataset version, the code version and the request (path +
+  query), known before any work is done: a matching `If-None-Match` gets a 304 without
+  touching the database. A deploy that changes response shapes changes every ETag.
 - Successful responses are kept in a bounded in-process LRU keyed the same way, so a repeated
   request is answered from memory (`X-Cache: hit`). Responses larger than a tenth of the
   budget (big exports) are never kept. A budget of 0 turns the LRU off.
 """
 
+import contextlib
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -26,6 +30,17 @@ class _Entry:
     @property
     def size(self) -> int:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 64
+
+
+def _code_version() -> str:
+    """A hash of the application's code and installed framework versions."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    for package in ("fastapi", "pydantic", "sqlalchemy", "fastapi-offline"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(metadata.version(package).encode())
+    return digest.hexdigest()[:12]
 
 
 class ResponseCache:
@@ -63,12 +78,13 @@ class HttpCacheMiddleware:
     ) -> None:
         self.app = app
         self.dataset = dataset
+        self.code_version = _code_version()
         self.cache_control = f"public, max-age={max_age}".encode()
         self.cache = ResponseCache(max_bytes) if max_bytes > 0 else None
 
     def etag(self, key: str) -> str:
         version = self.dataset.version
-        digest = hashlib.sha256(f"{version}\0{key}".encode()).hexdigest()[:20]
+        digest = hashlib.sha256(f"{version}\0{self.code_version}\0{key}".encode()).hexdigest()[:20]
         return f'"{version}-{digest}"'
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

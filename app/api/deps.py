@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy import Connection
@@ -25,7 +25,8 @@ async def get_connection(request: Request) -> AsyncIterator[Connection]:
         yield connection
 
 
-ConnDep = Annotated[Connection, Depends(get_connection)]
+# scope="function": the connection goes back to the pool before the response is sent.
+ConnDep = Annotated[Connection, Depends(get_connection, scope="function")]
 LimitQuery = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Page size (1-{MAX_PAGE_SIZE}).")
 ]
@@ -39,12 +40,28 @@ CountQuery = Annotated[
 IdPath = Annotated[str, Path(min_length=1, max_length=MAX_ID_LENGTH, description="Stable id.")]
 
 
+def id_path(what: str, example: str) -> Any:
+    """A path parameter holding the stable id of a `what`, documented with a real example."""
+    return Path(
+        min_length=1,
+        max_length=MAX_ID_LENGTH,
+        description=f"Stable {what} id (slug).",
+        examples=[example],
+    )
+
+
+# The claim queries widen a lower date bound by up to a year (LONGEST_PRECISION) to use an
+# index, and `date(1, 1, 1) - 366 days` overflows. A lower bound this early excludes no date
+# that can be stored, so raising it to this changes no answer and keeps the arithmetic valid.
+EARLIEST_LOWER_BOUND = date(2, 1, 2)
+
+
 def first_day(parameter: str, value: str | None) -> date | None:
     """`2024-10` as a lower bound means 2024-10-01."""
     if value is None:
         return None
     try:
-        return parse_partial_date(value).first_day
+        return max(parse_partial_date(value).first_day, EARLIEST_LOWER_BOUND)
     except ValueError as exc:
         raise InvalidParameterError(parameter, str(exc)) from None
 
@@ -64,7 +81,7 @@ def _ordered(parameter: str, low: object, high: object) -> None:
         raise InvalidParameterError(parameter, "the lower bound is after the upper bound")
 
 
-def claim_filters(
+async def claim_filters(
     metric: Annotated[
         list[str],
         Query(max_length=50, description="Metric id; repeatable.", examples=["prisoners-captured"]),
@@ -84,12 +101,29 @@ def claim_filters(
         ),
     ] = [],  # noqa: B006
     subject: Annotated[
-        list[str], Query(max_length=50, description="Subject entity id or alias; repeatable.")
+        list[str],
+        Query(
+            max_length=50,
+            description="Subject entity id or alias; repeatable.",
+            examples=["russian-forces"],
+        ),
     ] = [],  # noqa: B006
     source: Annotated[
-        list[str], Query(max_length=50, description="Source id (claims cited there); repeatable.")
+        list[str],
+        Query(
+            max_length=50,
+            description="Source id (claims cited there); repeatable.",
+            examples=["general-staff-kursk-operation-summary-2025-02-06"],
+        ),
     ] = [],  # noqa: B006
-    event: Annotated[list[str], Query(max_length=50, description="Event id; repeatable.")] = [],  # noqa: B006
+    event: Annotated[
+        list[str],
+        Query(
+            max_length=50,
+            description="Event id; repeatable.",
+            examples=["dprk-troops-arrive-in-kursk"],
+        ),
+    ] = [],  # noqa: B006
     qualifier: Annotated[
         list[Qualifier], Query(max_length=5, description="Qualifier; repeatable.")
     ] = [],  # noqa: B006
@@ -114,13 +148,19 @@ def claim_filters(
     period_from: Annotated[
         str | None,
         Query(
-            pattern=PARTIAL_DATE_PATTERN, description="Reference period overlaps from this date on."
+            pattern=PARTIAL_DATE_PATTERN,
+            description="Reference period overlaps from this date on (YYYY-MM-DD, YYYY-MM or "
+            "YYYY); a claim without a period never matches.",
+            examples=["2024-10-15"],
         ),
     ] = None,
     period_to: Annotated[
         str | None,
         Query(
-            pattern=PARTIAL_DATE_PATTERN, description="Reference period overlaps up to this date."
+            pattern=PARTIAL_DATE_PATTERN,
+            description="Reference period overlaps up to this date (a month or year means its "
+            "last day).",
+            examples=["2024-10-20"],
         ),
     ] = None,
     min_value: Annotated[

@@ -32,7 +32,9 @@ def problem(status: int, detail: str, request: Request, **extra: Any) -> Respons
     return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE)
 
 
-def _problem_content(example_detail: str, status: int) -> dict[str, Any]:
+def _problem_content(status: int, detail: str, instance: str, **extra: Any) -> dict[str, Any]:
+    # `model` registers the named `Problem` schema; `app.api.docs` then drops the entry
+    # FastAPI adds beside it under the route's own media type: errors are only problem+json.
     return {
         "model": Problem,
         "content": {
@@ -42,24 +44,38 @@ def _problem_content(example_detail: str, status: int) -> dict[str, Any]:
                     "type": "about:blank",
                     "title": HTTPStatus(status).phrase,
                     "status": status,
-                    "detail": example_detail,
+                    "detail": detail,
+                    "instance": instance,
+                    **extra,
                 },
             }
         },
     }
 
 
-NOT_FOUND = {
-    404: {
-        "description": "No such resource.",
-        **_problem_content("no claim with id 'no-such-claim'", 404),
+def not_found(what: str, path: str) -> dict[int | str, dict[str, Any]]:
+    """The documented 404 of an operation that looks a `what` up by id under `path`."""
+    return {
+        404: {
+            "description": f"No {what} has this id.",
+            **_problem_content(
+                404, f"no {what} with id 'no-such-{what}'", f"{path}/no-such-{what}"
+            ),
+        }
     }
-}
-INVALID = {
+
+
+NOT_FOUND = not_found("claim", "/v1/claims")
+_BAD_DATE = "'2025-13' is not a date: expected YYYY-MM-DD, YYYY-MM or YYYY"
+INVALID: dict[int | str, dict[str, Any]] = {
     422: {
-        "description": "A parameter is malformed or names nothing.",
+        "description": "A parameter is malformed (the problem's `errors` say which and why), "
+        "or names an id or alias that does not exist.",
         **_problem_content(
-            "stated_from: '2025-13' is not a date: expected YYYY-MM-DD, YYYY-MM or YYYY", 422
+            422,
+            f"stated_from: {_BAD_DATE}",
+            "/v1/claims",
+            errors=[{"parameter": "stated_from", "message": _BAD_DATE}],
         ),
     }
 }
@@ -101,7 +117,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidParameterError)
     async def _invalid(request: Request, exc: InvalidParameterError) -> Response:
         return problem(
-            422, str(exc), request, errors=[{"parameter": exc.parameter, "message": str(exc)}]
+            422, str(exc), request, errors=[{"parameter": exc.parameter, "message": exc.message}]
         )
 
     @app.exception_handler(RequestValidationError)
@@ -118,7 +134,10 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no route {request.url.path!r}; see /docs"
-        return problem(exc.status_code, detail, request)
+        response = problem(exc.status_code, detail, request)
+        # Keep the headers the exception carries: a 405's `Allow` is required (RFC 9110).
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(DatabaseMissingError)
     async def _no_database(request: Request, exc: DatabaseMissingError) -> Response:

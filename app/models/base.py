@@ -1,5 +1,7 @@
 """Shared metadata with explicit constraint names, so migrations are stable across engines."""
 
+from sqlalchemy import String
+from sqlalchemy.types import TypeEngine
 from sqlmodel import SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -12,3 +14,14 @@ SQLModel.metadata.naming_convention = {
 
 SLUG_MAX = 120
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def binary_text(length: int | None = None) -> TypeEngine[str]:
+    """A string column that compares and sorts byte by byte on every engine.
+
+    SQLite compares text with BINARY; PostgreSQL uses the database's default collation, and
+    with a typical one (en_US.UTF-8 ignores hyphens) `air-defence-losses` sorts after
+    `aircraft-losses`. Ids are ordered and keyset-paginated, so they get the "C" collation
+    on PostgreSQL: the same order as SQLite on any server, and their indexes match it.
+    """
+    return String(length).with_variant(String(length, collation="C"), "postgresql")

@@ -2,28 +2,58 @@
 
 from datetime import date
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
-from app.models.base import SLUG_MAX
+from app.models.base import SLUG_MAX, binary_text
 
 
 class Claim(SQLModel, table=True):
     __table_args__ = (
-        # Keyset pagination: every sort key is (sort column, id); the common filters are
-        # covered together with the default sort.
+        # Keyset pagination: every sort key is (sort column, id), and every equality filter
+        # has a (filter, sort column, id) index per sort, so that a filtered page walks an
+        # index in order and stops after `limit` rows at any depth (descending sorts walk the
+        # same indexes backwards). tests/scale/test_query_plans.py checks the plans.
         Index("ix_claim_sort_stated_id", "sort_stated", "id"),
         Index("ix_claim_sort_value_id", "sort_value", "id"),
         Index("ix_claim_sort_period_end_id", "sort_period_end", "id"),
         Index("ix_claim_metric_sort_stated_id", "metric_id", "sort_stated", "id"),
+        Index("ix_claim_metric_sort_value_id", "metric_id", "sort_value", "id"),
+        Index("ix_claim_metric_sort_period_end_id", "metric_id", "sort_period_end", "id"),
         Index("ix_claim_speaker_sort_stated_id", "speaker_id", "sort_stated", "id"),
+        Index("ix_claim_speaker_sort_value_id", "speaker_id", "sort_value", "id"),
+        Index("ix_claim_speaker_sort_period_end_id", "speaker_id", "sort_period_end", "id"),
         Index("ix_claim_subject_sort_stated_id", "subject_id", "sort_stated", "id"),
+        Index("ix_claim_subject_sort_value_id", "subject_id", "sort_value", "id"),
+        Index("ix_claim_subject_sort_period_end_id", "subject_id", "sort_period_end", "id"),
+        # Few claims refer to an event: partial indexes keep the others out.
+        *(
+            Index(
+                f"ix_claim_event_{name}_id",
+                "event_id",
+                column,
+                "id",
+                sqlite_where=text("event_id IS NOT NULL"),
+                postgresql_where=text("event_id IS NOT NULL"),
+            )
+            for name, column in (
+                ("sort_stated", "sort_stated"),
+                ("sort_value", "sort_value"),
+                ("sort_period_end", "sort_period_end"),
+            )
+        ),
     )
 
-    id: str = Field(primary_key=True, max_length=SLUG_MAX)
-    metric_id: str = Field(foreign_key="metric.id", max_length=SLUG_MAX)
-    subject_id: str = Field(foreign_key="entity.id", max_length=SLUG_MAX)
-    speaker_id: str = Field(foreign_key="entity.id", max_length=SLUG_MAX)
+    id: str = Field(primary_key=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX))
+    metric_id: str = Field(
+        foreign_key="metric.id", max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
+    )
+    subject_id: str = Field(
+        foreign_key="entity.id", max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
+    )
+    speaker_id: str = Field(
+        foreign_key="entity.id", max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
+    )
     value: float | None = Field(default=None, index=True)
     qualifier: str = Field(max_length=16, index=True)
     hedge: str | None = None
@@ -38,7 +68,10 @@ class Claim(SQLModel, table=True):
     stated_on: date | None = None
     stated_on_precision: str | None = Field(default=None, max_length=8)
     event_id: str | None = Field(
-        default=None, foreign_key="event.id", index=True, max_length=SLUG_MAX
+        default=None,
+        foreign_key="event.id",
+        max_length=SLUG_MAX,
+        sa_type=binary_text(SLUG_MAX),
     )
     note: str | None = None
     # Derived by the loader, never served directly:
@@ -55,9 +88,13 @@ class Claim(SQLModel, table=True):
 
 
 class Citation(SQLModel, table=True):
-    claim_id: str = Field(foreign_key="claim.id", primary_key=True, max_length=SLUG_MAX)
+    claim_id: str = Field(
+        foreign_key="claim.id", primary_key=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
+    )
     position: int = Field(primary_key=True)
-    source_id: str = Field(foreign_key="source.id", index=True, max_length=SLUG_MAX)
+    source_id: str = Field(
+        foreign_key="source.id", index=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
+    )
     quote: str
     char_start: int
     char_end: int

@@ -4,7 +4,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import SLUG_MAX
+from app.models.base import SLUG_MAX, binary_text
 
 
 def alias_key(name: str) -> str:
@@ -37,7 +37,7 @@ class Side(StrEnum):
 
 
 class Entity(SQLModel, table=True):
-    id: str = Field(primary_key=True, max_length=SLUG_MAX)
+    id: str = Field(primary_key=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX))
     name: str
     kind: str = Field(max_length=32, index=True)
     role: str | None = None
@@ -50,6 +50,8 @@ class EntityAlias(SQLModel, table=True):
 
     __tablename__ = "entity_alias"
 
-    alias_key: str = Field(primary_key=True)
-    alias: str
-    entity_id: str = Field(foreign_key="entity.id", index=True, max_length=SLUG_MAX)
+    alias_key: str = Field(primary_key=True, sa_type=binary_text())
+    alias: str = Field(sa_type=binary_text())
+    entity_id: str = Field(
+        foreign_key="entity.id", index=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
+    )

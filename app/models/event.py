@@ -4,11 +4,11 @@ from datetime import date
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import SLUG_MAX
+from app.models.base import SLUG_MAX, binary_text
 
 
 class Event(SQLModel, table=True):
-    id: str = Field(primary_key=True, max_length=SLUG_MAX)
+    id: str = Field(primary_key=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX))
     title: str
     type: str = Field(max_length=32, index=True)
     description: str | None = None
@@ -26,9 +26,15 @@ class Event(SQLModel, table=True):
 class EventEntity(SQLModel, table=True):
     __tablename__ = "event_entity"
 
-    event_id: str = Field(foreign_key="event.id", primary_key=True, max_length=SLUG_MAX)
+    event_id: str = Field(
+        foreign_key="event.id", primary_key=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
+    )
     entity_id: str = Field(
-        foreign_key="entity.id", primary_key=True, index=True, max_length=SLUG_MAX
+        foreign_key="entity.id",
+        primary_key=True,
+        index=True,
+        max_length=SLUG_MAX,
+        sa_type=binary_text(SLUG_MAX),
     )
     role: str | None = None
 
@@ -36,9 +42,13 @@ class EventEntity(SQLModel, table=True):
 class EventCitation(SQLModel, table=True):
     __tablename__ = "event_citation"
 
-    event_id: str = Field(foreign_key="event.id", primary_key=True, max_length=SLUG_MAX)
+    event_id: str = Field(
+        foreign_key="event.id", primary_key=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
+    )
     position: int = Field(primary_key=True)
-    source_id: str = Field(foreign_key="source.id", index=True, max_length=SLUG_MAX)
+    source_id: str = Field(
+        foreign_key="source.id", index=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
+    )
     quote: str
     char_start: int
     char_end: int

@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.base import SLUG_MAX
+from app.models.base import SLUG_MAX, binary_text
 
 
 class SearchKind(StrEnum):
@@ -26,7 +26,7 @@ class SearchDocument(SQLModel, table=True):
 
     # An INTEGER PRIMARY KEY is SQLite's rowid, which FTS5 external content must rely on.
     id: int = Field(primary_key=True)
-    kind: str = Field(max_length=8)
-    ref_id: str = Field(max_length=SLUG_MAX)
+    kind: str = Field(max_length=8, sa_type=binary_text(8))
+    ref_id: str = Field(max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX))
     title: str
     body: str

@@ -4,11 +4,11 @@ from datetime import date
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import SLUG_MAX
+from app.models.base import SLUG_MAX, binary_text
 
 
 class Source(SQLModel, table=True):
-    id: str = Field(primary_key=True, max_length=SLUG_MAX)
+    id: str = Field(primary_key=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX))
     title: str
     publisher: str | None = None
     author: str | None = None

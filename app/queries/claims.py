@@ -10,11 +10,12 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
-    exists,
     func,
+    literal_column,
     or_,
     select,
     tuple_,
+    union_all,
 )
 from sqlalchemy.orm import aliased
 
@@ -60,27 +61,118 @@ class ClaimFilters:
     q: str | None = None
 
 
-def filter_conditions(conn: Connection, filters: ClaimFilters) -> list[ColumnElement[bool]]:
-    """WHERE conditions for the filters; unknown ids raise InvalidParameterError (422)."""
+# A value range matching fewer rows than this is read whole and sorted; a wider one is
+# filtered while the sort's index is walked in order (see `_Resolved.page_conditions`).
+NARROW_VALUE_RANGE = 2000
+# A repeated filter with up to this many values is split into one ordered index range per
+# value, merged (see `_page`).
+MAX_MERGED_RANGES = 64
+
+
+@dataclass
+class _Resolved:
+    """The filters as SQL: `base` conditions, the value range apart (it is written according
+    to the sort), and the resolved ids of the filters that have a (filter, sort, id) index."""
+
+    base: list[ColumnElement[bool]]
+    value_range: list[tuple[str, float]]
+    indexed: list[tuple[Any, list[str]]]
+    filters: ClaimFilters
+
+    def where(self) -> list[ColumnElement[bool]]:
+        return [
+            *self.base,
+            *(_value_condition(claim_t.c.sort_value, op, v) for op, v in self.value_range),
+        ]
+
+    def page_conditions(
+        self, conn: Connection, sort_column: Any
+    ) -> tuple[list[ColumnElement[bool]], list[list[ColumnElement[bool]]]]:
+        """The WHERE of a page in `sort_column` order, written so that an index delivers the
+        order: (conditions, alternatives), the alternatives being disjoint ranges of the
+        sort column to merge.
+
+        A date filter on the sort's own date bounds the ordered index range: the sort key is
+        the first day a date covers, so a lower bound `from` on the interval's end is met by
+        the dates from the first of from's month on, plus the year-precision ones (1 January
+        of from's year); an upper bound `to` on the interval's start is `key <= to`. A wide
+        value range must not drive the plan into reading and sorting all its rows."""
+        c, f = claim_t.c, self.filters
+        where = list(self.base)
+        alternatives: list[list[ColumnElement[bool]]] = [[]]
+        if sort_column is c.sort_stated:
+            # Undated claims (sort key 9999-12-31) never match a stated filter anyway.
+            if f.stated_to is not None:
+                where.append(c.sort_stated <= f.stated_to)
+            if f.stated_from is not None:
+                alternatives = _reaching(c.sort_stated, f.stated_from)
+        if sort_column is c.sort_period_end and f.period_from is not None:
+            # Open periods sort as 9999-12-31 and stay in the last range.
+            alternatives = _reaching(c.sort_period_end, f.period_from)
+        if self.value_range:
+            value: Any = c.sort_value
+            if sort_column is not c.sort_value and not self._narrow_value_range(conn):
+                value = c.sort_value + 0  # an expression: no index range on it
+            where += [_value_condition(value, op, v) for op, v in self.value_range]
+        return where, alternatives
+
+    def _narrow_value_range(self, conn: Connection) -> bool:
+        c = claim_t.c
+        probe = (
+            select(c.id)
+            .where(*(_value_condition(c.sort_value, op, v) for op, v in self.value_range))
+            .limit(NARROW_VALUE_RANGE)
+            .subquery()
+        )
+        matched = conn.execute(select(func.count()).select_from(probe)).scalar_one()
+        return bool(matched < NARROW_VALUE_RANGE)
+
+    def split(self) -> tuple[Any, list[str]] | None:
+        """The repeated indexed filter with the fewest values, to merge one range per value."""
+        repeated = [r for r in self.indexed if 1 < len(r[1]) <= MAX_MERGED_RANGES]
+        return min(repeated, key=lambda r: len(r[1])) if repeated else None
+
+
+def _reaching(first_day: Any, start: date) -> list[list[ColumnElement[bool]]]:
+    """Disjoint ranges of a first-day sort key that hold every date (of day, month or year
+    precision) whose interval ends on or after `start`."""
+    new_year, first_of_month = date(start.year, 1, 1), start.replace(day=1)
+    if first_of_month == new_year:
+        return [[first_day >= new_year]]
+    return [[first_day == new_year], [first_day >= first_of_month]]
+
+
+def _value_condition(value: Any, op: str, bound: float) -> ColumnElement[bool]:
+    return value >= bound if op == "min" else value <= bound
+
+
+def _resolve(conn: Connection, filters: ClaimFilters) -> _Resolved:
     c = claim_t.c
     where: list[ColumnElement[bool]] = []
+    indexed: list[tuple[Any, list[str]]] = []
     if filters.metric:
         metrics = require_ids(conn, table=metric_t, ids=filters.metric, parameter="metric")
         if filters.include_narrower:
             metrics = expand_metrics(conn, metric_ids=metrics)
         where.append(c.metric_id.in_(sorted(metrics)))
+        indexed.append((c.metric_id, sorted(metrics)))
     for name, column in (("speaker", c.speaker_id), ("subject", c.subject_id)):
         names = getattr(filters, name)
         if names:
-            where.append(column.in_(resolve_entities(conn, names=names, parameter=name)))
+            ids = resolve_entities(conn, names=names, parameter=name)
+            where.append(column.in_(ids))
+            indexed.append((column, sorted(ids)))
     if filters.source:
         sources = require_ids(conn, table=source_t, ids=filters.source, parameter="source")
+        # The claims cited by the sources, found through the citation index (a correlated
+        # EXISTS would probe the citations of every claim in turn).
         where.append(
-            exists().where(citation_t.c.claim_id == c.id, citation_t.c.source_id.in_(sources))
+            c.id.in_(select(citation_t.c.claim_id).where(citation_t.c.source_id.in_(sources)))
         )
     if filters.event:
         events = require_ids(conn, table=event_t, ids=filters.event, parameter="event")
         where.append(c.event_id.in_(events))
+        indexed.append((c.event_id, sorted(set(events))))
     if filters.qualifier:
         where.append(c.qualifier.in_(filters.qualifier))
     # Overlap of the interval an imprecise date covers with the requested range.
@@ -97,13 +189,19 @@ def filter_conditions(conn: Connection, filters: ClaimFilters) -> list[ColumnEle
         )
     if filters.period_to:
         where.append(c.period_span_start <= filters.period_to)
+    value_range: list[tuple[str, float]] = []
     if filters.min_value is not None:
-        where.append(c.sort_value >= filters.min_value)
+        value_range.append(("min", filters.min_value))
     if filters.max_value is not None:
-        where.append(c.sort_value <= filters.max_value)
+        value_range.append(("max", filters.max_value))
     if filters.q is not None:
         where.append(c.id.in_(claim_ids_matching(conn, q=filters.q)))
-    return where
+    return _Resolved(where, value_range, indexed, filters)
+
+
+def filter_conditions(conn: Connection, filters: ClaimFilters) -> list[ColumnElement[bool]]:
+    """WHERE conditions for the filters; unknown ids raise InvalidParameterError (422)."""
+    return _resolve(conn, filters).where()
 
 
 def _claim_select() -> Select[Any]:
@@ -190,6 +288,47 @@ def _sort_parts(sort: ClaimSort) -> tuple[Any, bool]:
     return SORT_COLUMNS[key], sort.value.startswith("-")
 
 
+def _page(
+    conn: Connection,
+    resolved: _Resolved,
+    column: Any,
+    *,
+    descending: bool = False,
+    after: tuple[Any, str] | None = None,
+    limit: int,
+) -> list[Any]:
+    """Up to `limit` claims in (column, id) order after the keyset position `after`.
+
+    Every plan walks an index in the requested order and stops after `limit` rows (checked
+    by tests/scale/test_query_plans.py). A repeated filter (`speaker=a&speaker=b`, or a
+    metric with its narrower ones) becomes one ordered range of the (filter, sort, id)
+    index per value, merged by a UNION ALL under the ORDER BY: an IN list would read every
+    matching row and sort them. A date filter on the sorted date may add a second range
+    (see `_Resolved.page_conditions`)."""
+    conditions, ranges = resolved.page_conditions(conn, column)
+    if after is not None:
+        key = tuple_(column, claim_t.c.id)
+        conditions.append(key < tuple_(*after) if descending else key > tuple_(*after))
+    split = resolved.split()
+    per_value = [[split[0] == value] for value in split[1]] if split else [[]]
+    alternatives = [a + b for a in per_value for b in ranges]
+    if len(alternatives) == 1:
+        order = (column.desc(), claim_t.c.id.desc()) if descending else (column, claim_t.c.id)
+        query: Any = (
+            _claim_select().where(*conditions, *alternatives[0]).order_by(*order).limit(limit)
+        )
+    else:
+        arms = [_claim_select().where(*conditions, *extra) for extra in alternatives]
+        # A compound's ORDER BY refers to its result columns, here by position ("id" alone
+        # would be ambiguous between the joined tables).
+        keys = list(arms[0].selected_columns.keys())
+        by = literal_column(str(keys.index(column.key) + 1))
+        by_id = literal_column(str(keys.index("id") + 1))
+        order = (by.desc(), by_id.desc()) if descending else (by, by_id)
+        query = union_all(*arms).order_by(*order).limit(limit)
+    return list(conn.execute(query).all())
+
+
 def list_claims(
     conn: Connection,
     *,
@@ -200,18 +339,13 @@ def list_claims(
     count: bool = False,
 ) -> dict[str, Any]:
     """A page of claims with `next_cursor` (keyset on (sort column, id)) and optional total."""
-    where = filter_conditions(conn, filters)
+    resolved = _resolve(conn, filters)
     column, descending = _sort_parts(sort)
-    page_where = list(where)
+    after = None
     if cursor:
         value, last_id = decode_cursor(cursor, sort.value)
-        value = _cursor_value(sort, value)
-        key = tuple_(column, claim_t.c.id)
-        page_where.append(
-            key < tuple_(value, last_id) if descending else key > tuple_(value, last_id)
-        )
-    order = (column.desc(), claim_t.c.id.desc()) if descending else (column, claim_t.c.id)
-    rows = conn.execute(_claim_select().where(*page_where).order_by(*order).limit(limit + 1)).all()
+        after = (_cursor_value(sort, value), last_id)
+    rows = _page(conn, resolved, column, descending=descending, after=after, limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     citations = citations_for(conn, claim_ids=[r.id for r in rows])
@@ -222,7 +356,7 @@ def list_claims(
     return {
         "items": [claim_record(r, citations[r.id]) for r in rows],
         "next_cursor": next_cursor,
-        "total": _count(conn, where) if count else None,
+        "total": _count(conn, resolved.where()) if count else None,
     }
 
 
@@ -247,16 +381,11 @@ def iter_claims(
 ) -> Iterator[dict[str, Any]]:
     """Every matching claim in (stated_on, id) order, fetched in keyset batches so memory
     stays flat however many claims match."""
-    where = filter_conditions(conn, filters)
+    resolved = _resolve(conn, filters)
     column = claim_t.c.sort_stated
     after: tuple[Any, str] | None = None
     while True:
-        page_where = list(where)
-        if after is not None:
-            page_where.append(tuple_(column, claim_t.c.id) > tuple_(*after))
-        rows = conn.execute(
-            _claim_select().where(*page_where).order_by(column, claim_t.c.id).limit(batch_size)
-        ).all()
+        rows = _page(conn, resolved, column, after=after, limit=batch_size)
         if not rows:
             return
         citations = citations_for(conn, claim_ids=[r.id for r in rows])

@@ -10,4 +10,5 @@ class InvalidParameterError(Exception):
 
     def __init__(self, parameter: str, message: str) -> None:
         self.parameter = parameter
+        self.message = message
         super().__init__(f"{parameter}: {message}")

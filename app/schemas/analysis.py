@@ -3,32 +3,78 @@
 from datetime import date
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from app.dates import Precision
 from app.models.search import SearchKind
 from app.qualifiers import Qualifier
 from app.schemas.claims import ClaimPublic, MetricRef
-from app.schemas.common import EntityRef, PublicModel
+from app.schemas.common import EntityRef, Page, PublicModel
 
 
 class FacetCount(PublicModel):
+    """How many of the matching claims have one value of a facet."""
+
     value: str | None = Field(
-        description="The facet value (an id, a qualifier, a month); null = not stated."
+        description="The facet value (an id, a qualifier, a month); null = not stated.",
+        examples=["oleksandr-syrskyi"],
     )
-    label: str = Field(description="Display label.")
-    count: int
+    label: str = Field(description="Display label.", examples=["Oleksandr Syrskyi"])
+    count: int = Field(description="Matching claims with this value.", examples=[4])
+
+
+CLAIM_FACETS_EXAMPLE = {
+    "total": 4,
+    "metric": [
+        {"value": "equipment-losses", "label": "Equipment losses", "count": 1},
+        {"value": "personnel-casualties", "label": "Personnel casualties", "count": 1},
+        {"value": "prisoners-captured", "label": "Prisoners captured", "count": 1},
+        {"value": "territory-controlled", "label": "Territory controlled", "count": 1},
+    ],
+    "speaker": [{"value": "oleksandr-syrskyi", "label": "Oleksandr Syrskyi", "count": 4}],
+    "subject": [
+        {"value": "russian-forces", "label": "Russian forces", "count": 3},
+        {"value": "ukrainian-forces", "label": "Ukrainian forces", "count": 1},
+    ],
+    "source": [
+        {
+            "value": "syrskyi-russia-lost-over-38000-troops-2025-01-01",
+            "label": "Russia has lost over 38,000 troops in Kursk Oblast, Syrskyi says",
+            "count": 3,
+        },
+        {
+            "value": "ukrainian-troops-still-hold-kursk-territory-2025",
+            "label": "Ukrainian Troops Still Hold Territory in Russia's Kursk Region, "
+            "Top Commander Confirms",
+            "count": 1,
+        },
+    ],
+    "qualifier": [
+        {"value": "at_least", "label": "at_least", "count": 3},
+        {"value": "approximate", "label": "approximate", "count": 1},
+    ],
+    "stated_month": [
+        {"value": "2025", "label": "2025", "count": 1},
+        {"value": "2025-01", "label": "2025-01", "count": 3},
+    ],
+}
 
 
 class ClaimFacets(PublicModel):
-    total: int = Field(description="Claims matching the filters.")
-    metric: list[FacetCount]
-    speaker: list[FacetCount]
-    subject: list[FacetCount]
-    source: list[FacetCount]
-    qualifier: list[FacetCount]
+    """Counts of the claims matching the filters, by facet: most frequent value first
+    (`stated_month` chronologically, undated last)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [CLAIM_FACETS_EXAMPLE]})
+
+    total: int = Field(description="Claims matching the filters.", examples=[4])
+    metric: list[FacetCount] = Field(description="Counts by metric id.")
+    speaker: list[FacetCount] = Field(description="Counts by speaker id.")
+    subject: list[FacetCount] = Field(description="Counts by subject id.")
+    source: list[FacetCount] = Field(description="Counts by source id (claims cited there).")
+    qualifier: list[FacetCount] = Field(description="Counts by qualifier.")
     stated_month: list[FacetCount] = Field(
-        description="`YYYY-MM`; a claim dated only to a year counts under `YYYY`."
+        description="Counts by stated month, `YYYY-MM`; a claim dated only to a year counts "
+        "under `YYYY`, an undated one under null."
     )
 
 
@@ -40,27 +86,69 @@ class ReferenceBasis(StrEnum):
 
 
 class SeriesPoint(PublicModel):
-    claim_id: str
+    """One claim as a point of a time series."""
+
+    claim_id: str = Field(
+        description="The claim this point is.", examples=["syrskyi-russian-prisoners-2025-01-01"]
+    )
     reference_date: date = Field(description="The period end (as-of date), else the stated date.")
-    reference_precision: Precision
-    reference_basis: ReferenceBasis
-    value: float | None
-    value_low: float | None
-    value_high: float | None
-    qualifier: Qualifier
-    stated_on: date | None
-    stated_on_precision: Precision | None
+    reference_precision: Precision = Field(description="Precision of `reference_date`.")
+    reference_basis: ReferenceBasis = Field(description="Which date `reference_date` is.")
+    value: float | None = Field(description="The figure as stated; null only for a range.")
+    value_low: float | None = Field(description="Lower bound of the band; null means open.")
+    value_high: float | None = Field(description="Upper bound of the band; null means open.")
+    qualifier: Qualifier = Field(description="How the text qualifies the figure.")
+    stated_on: date | None = Field(description="When the speaker said it (first day).")
+    stated_on_precision: Precision | None = Field(description="Precision of `stated_on`.")
     metric_id: str = Field(description="Differs from the series metric with include_narrower.")
 
 
 class Series(PublicModel):
-    speaker: EntityRef
-    subject: EntityRef
+    """The points one speaker gave about one subject."""
+
+    speaker: EntityRef = Field(description="Who gave the figures.")
+    subject: EntityRef = Field(description="Whom the figures are about.")
     points: list[SeriesPoint] = Field(description="Ordered by reference date, then claim id.")
 
 
+METRIC_SERIES_EXAMPLE = {
+    "metric": {
+        "id": "prisoners-captured",
+        "name": "Prisoners captured",
+        "unit": "persons",
+        "kind": "flow",
+    },
+    "series": [
+        {
+            "speaker": {"id": "oleksandr-syrskyi", "name": "Oleksandr Syrskyi"},
+            "subject": {"id": "russian-forces", "name": "Russian forces"},
+            "points": [
+                {
+                    "claim_id": "syrskyi-russian-prisoners-2025-01-01",
+                    "reference_date": "2025-01-01",
+                    "reference_precision": "day",
+                    "reference_basis": "period_end",
+                    "value": 700,
+                    "value_low": 700,
+                    "value_high": None,
+                    "qualifier": "at_least",
+                    "stated_on": "2025-01-01",
+                    "stated_on_precision": "day",
+                    "metric_id": "prisoners-captured",
+                }
+            ],
+        }
+    ],
+    "undated_claim_ids": [],
+}
+
+
 class MetricSeries(PublicModel):
-    metric: MetricRef
+    """A metric's claims as time series, one per (speaker, subject): what a chart needs."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [METRIC_SERIES_EXAMPLE]})
+
+    metric: MetricRef = Field(description="The metric asked for.")
     series: list[Series] = Field(description="One line per (speaker, subject).")
     undated_claim_ids: list[str] = Field(
         description="Matching claims with neither a period end nor a stated date."
@@ -77,18 +165,59 @@ class Comparability(StrEnum):
 
 
 class Disagreement(PublicModel):
-    metric: MetricRef
-    subject: EntityRef
-    claim_a: ClaimPublic
-    claim_b: ClaimPublic
+    """Two claims on the same metric and subject, for comparable periods, that cannot both hold."""
+
+    metric: MetricRef = Field(description="The metric both claims are on.")
+    subject: EntityRef = Field(description="Whom both figures are about.")
+    claim_a: ClaimPublic = Field(description="One claim.")
+    claim_b: ClaimPublic = Field(description="The claim it conflicts with.")
     gap: float = Field(description="Distance between the two [low, high] bands, in the unit.")
-    comparability: Comparability
+    comparability: Comparability = Field(description="Why the two claims are comparable.")
     reason: str = Field(description="Why the two claims are comparable and why they conflict.")
 
 
+class DisagreementPage(Page[Disagreement]):
+    """A page of disagreements; follow `next_cursor` until it is null."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [], "next_cursor": None, "total": 0}]}
+    )
+
+
 class SearchHit(PublicModel):
-    kind: SearchKind
-    id: str = Field(description="Id of the claim, event or source.")
-    title: str
+    """A claim, event or source that matches a search, with a highlighted snippet."""
+
+    kind: SearchKind = Field(description="What the hit is.")
+    id: str = Field(
+        description="Id of the claim, event or source.",
+        examples=["dprk-units-withdrawn-from-front"],
+    )
+    title: str = Field(description="The claim's, event's or source's title.")
     snippet: str = Field(description="Matching text; matches wrapped in <mark>...</mark>.")
     rank: float = Field(description="Relevance; lower is better.")
+
+
+class SearchHitPage(Page[SearchHit]):
+    """A page of search hits, best first; follow `next_cursor` until it is null."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            "kind": "event",
+                            "id": "dprk-units-withdrawn-from-front",
+                            "title": "North Korean units withdrawn from the front line",
+                            "snippet": "The General Staff says <mark>North</mark> "
+                            "<mark>Korean</mark> units have been withdrawn from the front line; "
+                            "Budanov says…",
+                            "rank": -4.01002,
+                        }
+                    ],
+                    "next_cursor": "WyJzZWFyY2giLDEsIiJd",
+                    "total": None,
+                }
+            ]
+        }
+    )

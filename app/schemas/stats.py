@@ -1,20 +1,44 @@
 """Service health and dataset statistics."""
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from app.schemas.common import PublicModel
 
 
 class Health(PublicModel):
-    status: str = Field(examples=["ok"])
+    """The service is up."""
+
+    status: str = Field(description="Always `ok` when the service answers.", examples=["ok"])
 
 
 class Stats(PublicModel):
-    dataset_version: str = Field(description="Content hash of the loaded seed files.")
-    sources: int
-    claims: int
-    citations: int
-    events: int
-    entities: int
-    speakers: int
-    metrics: int
+    """How much the loaded dataset holds, and its version."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "dataset_version": "7b7734d10a7d71ee",
+                    "sources": 5,
+                    "claims": 44,
+                    "citations": 56,
+                    "events": 23,
+                    "entities": 29,
+                    "speakers": 13,
+                    "metrics": 29,
+                }
+            ]
+        }
+    )
+
+    dataset_version: str = Field(
+        description="Content hash of the loaded seed files; part of every ETag.",
+        examples=["7b7734d10a7d71ee"],
+    )
+    sources: int = Field(description="Stored sources.")
+    claims: int = Field(description="Claims.")
+    citations: int = Field(description="Citations of claims (a claim may have several).")
+    events: int = Field(description="Events.")
+    entities: int = Field(description="Entities (speakers and subjects).")
+    speakers: int = Field(description="Entities that made at least one claim.")
+    metrics: int = Field(description="Metrics in the vocabulary.")

@@ -10,22 +10,34 @@ from app.api.errors import INVALID
 from app.api.responses import json_response
 from app.models.search import SearchKind
 from app.queries import disagreements, search
+from app.queries.errors import InvalidParameterError
 from app.queries.pagination import decode_cursor, encode_cursor
-from app.schemas.analysis import Disagreement, SearchHit
-from app.schemas.common import Page
+from app.schemas.analysis import DisagreementPage, SearchHitPage
 
 router = APIRouter(tags=["analysis"])
 MAX_SEARCH_PAGE = 100
+
+
+MAX_OFFSET = 2**31  # far past any real result list; a larger one overflows SQLite's OFFSET
 
 
 def _offset(cursor: str | None, kind: str) -> int:
     if not cursor:
         return 0
     value, _ = decode_cursor(cursor, kind)
-    return value if isinstance(value, int) and value >= 0 else 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < MAX_OFFSET:
+        raise InvalidParameterError("cursor", "not a cursor returned by this API")
+    return value
 
 
-@router.get("/v1/search", operation_id="search", response_model=Page[SearchHit], responses=INVALID)
+@router.get(
+    "/v1/search",
+    operation_id="search",
+    summary="Search claims, events and sources",
+    response_model=SearchHitPage,
+    response_description="A page of hits, most relevant first.",
+    responses=INVALID,
+)
 async def search_all(
     conn: ConnDep,
     q: Annotated[
@@ -41,7 +53,9 @@ async def search_all(
     kind: Annotated[
         list[SearchKind], Query(max_length=3, description="Only these kinds of hit; repeatable.")
     ] = [],  # noqa: B006
-    limit: Annotated[int, Query(ge=1, le=MAX_SEARCH_PAGE, description="Page size.")] = 20,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_SEARCH_PAGE, description=f"Page size (1-{MAX_SEARCH_PAGE}).")
+    ] = 20,
     cursor: CursorQuery = None,
 ) -> Response:
     """Search claims, events and sources by relevance, with highlighted snippets."""
@@ -60,20 +74,34 @@ async def search_all(
 @router.get(
     "/v1/disagreements",
     operation_id="listDisagreements",
-    response_model=Page[Disagreement],
+    summary="List disagreeing claims",
+    response_model=DisagreementPage,
+    response_description="A page of disagreeing pairs.",
     responses=INVALID,
 )
 async def list_disagreements(
     conn: ConnDep,
-    metric: Annotated[list[str], Query(max_length=50, description="Metric id; repeatable.")] = [],  # noqa: B006
-    subject: Annotated[list[str], Query(max_length=50, description="Subject id or alias.")] = [],  # noqa: B006
+    metric: Annotated[
+        list[str],
+        Query(
+            max_length=50, description="Metric id; repeatable.", examples=["personnel-casualties"]
+        ),
+    ] = [],  # noqa: B006
+    subject: Annotated[
+        list[str],
+        Query(
+            max_length=50,
+            description="Subject id or alias; repeatable.",
+            examples=["russian-forces"],
+        ),
+    ] = [],  # noqa: B006
     speaker: Annotated[
         list[str],
         Query(
             max_length=50, description="Pairs where either claim is by this speaker (id or alias)."
         ),
     ] = [],  # noqa: B006
-    limit: Annotated[int, Query(ge=1, le=500, description="Page size.")] = 50,
+    limit: Annotated[int, Query(ge=1, le=500, description="Page size (1-500).")] = 50,
     cursor: CursorQuery = None,
 ) -> Response:
     """List pairs of claims on the same metric and subject, with comparable reference

@@ -5,18 +5,24 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from app.api.deps import ClaimFiltersDep, ConnDep, CountQuery, CursorQuery, IdPath, LimitQuery
-from app.api.errors import INVALID, NOT_FOUND
+from app.api.deps import ClaimFiltersDep, ConnDep, CountQuery, CursorQuery, LimitQuery, id_path
+from app.api.errors import INVALID, not_found
 from app.api.responses import json_response
 from app.queries import claims, facets
 from app.schemas.analysis import ClaimFacets
-from app.schemas.claims import ClaimPublic, ClaimSort
-from app.schemas.common import Page
+from app.schemas.claims import ClaimPage, ClaimPublic, ClaimSort
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
 
 
-@router.get("", operation_id="listClaims", response_model=Page[ClaimPublic], responses=INVALID)
+@router.get(
+    "",
+    operation_id="listClaims",
+    summary="List claims",
+    response_model=ClaimPage,
+    response_description="A page of claims, in the requested order.",
+    responses=INVALID,
+)
 async def list_claims(
     conn: ConnDep,
     filters: ClaimFiltersDep,
@@ -39,7 +45,14 @@ async def list_claims(
     return json_response(page)
 
 
-@router.get("/facets", operation_id="getClaimFacets", response_model=ClaimFacets, responses=INVALID)
+@router.get(
+    "/facets",
+    operation_id="getClaimFacets",
+    summary="Count claims by facet",
+    response_model=ClaimFacets,
+    response_description="Counts of the matching claims by facet.",
+    responses=INVALID,
+)
 async def get_claim_facets(conn: ConnDep, filters: ClaimFiltersDep) -> Response:
     """Count the matching claims by metric, speaker, subject, source, qualifier and month.
 
@@ -51,9 +64,14 @@ async def get_claim_facets(conn: ConnDep, filters: ClaimFiltersDep) -> Response:
 @router.get(
     "/{claim_id}",
     operation_id="getClaim",
+    summary="Get a claim",
     response_model=ClaimPublic,
-    responses=NOT_FOUND | INVALID,
+    response_description="The claim, with its citations.",
+    responses=not_found("claim", "/v1/claims") | INVALID,
 )
-async def get_claim(conn: ConnDep, claim_id: IdPath) -> Response:
+async def get_claim(
+    conn: ConnDep,
+    claim_id: Annotated[str, id_path("claim", "general-staff-russian-prisoners-2025-02-05")],
+) -> Response:
     """Get one claim with its citations and verbatim quotes."""
     return json_response(claims.get_claim(conn, claim_id=claim_id))

@@ -10,22 +10,28 @@ from app.api.deps import (
     ConnDep,
     CountQuery,
     CursorQuery,
-    IdPath,
     LimitQuery,
     first_day,
+    id_path,
     last_day,
 )
-from app.api.errors import INVALID, NOT_FOUND
+from app.api.errors import INVALID, not_found
 from app.api.responses import json_response
 from app.dates import PARTIAL_DATE_PATTERN
 from app.queries import events
-from app.schemas.common import Page
-from app.schemas.events import EventPublic
+from app.schemas.events import EventPage, EventPublic
 
 router = APIRouter(prefix="/v1/events", tags=["events"])
 
 
-@router.get("", operation_id="listEvents", response_model=Page[EventPublic], responses=INVALID)
+@router.get(
+    "",
+    operation_id="listEvents",
+    summary="List events",
+    response_model=EventPage,
+    response_description="A page of events, by id.",
+    responses=INVALID,
+)
 async def list_events(
     conn: ConnDep,
     date_from: Annotated[
@@ -48,10 +54,19 @@ async def list_events(
     ] = None,
     type: Annotated[
         str | None,
-        Query(max_length=32, description="Event type, e.g. offensive, statement, deployment."),
+        Query(
+            max_length=32,
+            description="Event type, e.g. offensive, assault, statement, deployment.",
+            examples=["deployment"],
+        ),
     ] = None,
     entity: Annotated[
-        list[str], Query(max_length=50, description="Involved entity id or alias; repeatable.")
+        list[str],
+        Query(
+            max_length=50,
+            description="Involved entity id or alias; repeatable.",
+            examples=["dprk-forces"],
+        ),
     ] = [],  # noqa: B006
     q: Annotated[
         str | None,
@@ -59,6 +74,7 @@ async def list_events(
             min_length=1,
             max_length=MAX_TEXT_LENGTH,
             description="Full-text search over titles, descriptions and quotes.",
+            examples=["Makhnovka"],
         ),
     ] = None,
     limit: LimitQuery = 50,
@@ -81,9 +97,13 @@ async def list_events(
 @router.get(
     "/{event_id}",
     operation_id="getEvent",
+    summary="Get an event",
     response_model=EventPublic,
-    responses=NOT_FOUND | INVALID,
+    response_description="The event, with its entities, citations and claims.",
+    responses=not_found("event", "/v1/events") | INVALID,
 )
-async def get_event(conn: ConnDep, event_id: IdPath) -> Response:
+async def get_event(
+    conn: ConnDep, event_id: Annotated[str, id_path("event", "dprk-troops-arrive-in-kursk")]
+) -> Response:
     """Get one event with its entities, citations and the claims that refer to it."""
     return json_response(events.get_event(conn, event_id=event_id))

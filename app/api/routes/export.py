@@ -1,5 +1,6 @@
 """`/v1/export/claims.{csv,ndjson}`: the whole filtered claim set, streamed, never truncated."""
 
+import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -30,10 +31,14 @@ def _stream(
     filename: str,
     producer: Callable[[Any, ClaimFilters], Iterator[Any]],
 ) -> StreamingResponse:
-    # Count first (this also validates the filters, so errors are a 422, not a broken file).
+    # Count first (this also validates the filters) and produce the first chunk before the
+    # 200 goes out: an error in the first batch's query is a problem response, not a file cut
+    # short after its headers.
     rows = claims.count_claims(conn, filters=filters)
+    chunks = producer(request.app.state.engine, filters)
+    first = next(chunks)
     return StreamingResponse(
-        producer(request.app.state.engine, filters),
+        itertools.chain([first], chunks),
         media_type=media_type,
         headers={
             "X-Row-Count": str(rows),

@@ -11,13 +11,25 @@ from app.schemas.stats import Health, Stats
 router = APIRouter(tags=["meta"])
 
 
-@router.get("/health", operation_id="getHealth", response_model=Health)
+@router.get(
+    "/health",
+    operation_id="getHealth",
+    summary="Check liveness",
+    response_model=Health,
+    response_description="The service is up.",
+)
 async def health() -> Response:
     """Report that the service is up."""
     return json_response({"status": "ok"})
 
 
-@router.get("/v1/stats", operation_id="getStats", response_model=Stats)
+@router.get(
+    "/v1/stats",
+    operation_id="getStats",
+    summary="Get dataset statistics",
+    response_model=Stats,
+    response_description="Counts and the dataset version.",
+)
 async def get_stats(conn: ConnDep) -> Response:
     """Count sources, claims, events, entities and metrics; give the dataset version."""
     return json_response(stats.get_stats(conn))

@@ -1,19 +1,31 @@
 """`/v1/sources`: stored documents, their metadata and their text."""
 
+from typing import Annotated
+
 from fastapi import APIRouter
 from starlette.responses import PlainTextResponse, Response
 
-from app.api.deps import ConnDep, CountQuery, CursorQuery, IdPath, LimitQuery
-from app.api.errors import INVALID, NOT_FOUND
+from app.api.deps import ConnDep, CountQuery, CursorQuery, LimitQuery, id_path
+from app.api.errors import INVALID, not_found
 from app.api.responses import json_response
 from app.queries import sources
-from app.schemas.common import Page
-from app.schemas.sources import SourcePublic
+from app.schemas.sources import SourcePage, SourcePublic
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"])
 
 
-@router.get("", operation_id="listSources", response_model=Page[SourcePublic], responses=INVALID)
+SourceIdPath = Annotated[str, id_path("source", "general-staff-kursk-operation-summary-2025-02-06")]
+SOURCE_NOT_FOUND = not_found("source", "/v1/sources")
+
+
+@router.get(
+    "",
+    operation_id="listSources",
+    summary="List sources",
+    response_model=SourcePage,
+    response_description="A page of sources, by id.",
+    responses=INVALID,
+)
 async def list_sources(
     conn: ConnDep, limit: LimitQuery = 50, cursor: CursorQuery = None, count: CountQuery = False
 ) -> Response:
@@ -24,10 +36,12 @@ async def list_sources(
 @router.get(
     "/{source_id}",
     operation_id="getSource",
+    summary="Get a source",
     response_model=SourcePublic,
-    responses=NOT_FOUND | INVALID,
+    response_description="The source's metadata.",
+    responses=SOURCE_NOT_FOUND | INVALID,
 )
-async def get_source(conn: ConnDep, source_id: IdPath) -> Response:
+async def get_source(conn: ConnDep, source_id: SourceIdPath) -> Response:
     """Get one source's metadata: publisher, author, date and how it is known, file, hash."""
     return json_response(sources.get_source(conn, source_id=source_id))
 
@@ -35,6 +49,7 @@ async def get_source(conn: ConnDep, source_id: IdPath) -> Response:
 @router.get(
     "/{source_id}/text",
     operation_id="getSourceText",
+    summary="Get a source's text",
     response_class=PlainTextResponse,
     responses={
         200: {
@@ -42,9 +57,9 @@ async def get_source(conn: ConnDep, source_id: IdPath) -> Response:
             "description": "The text, exactly as stored (UTF-8).",
         }
     }
-    | NOT_FOUND
+    | SOURCE_NOT_FOUND
     | INVALID,
 )
-async def get_source_text(conn: ConnDep, source_id: IdPath) -> PlainTextResponse:
+async def get_source_text(conn: ConnDep, source_id: SourceIdPath) -> PlainTextResponse:
     """Get a source's full text; citation offsets index into it (Unicode code points)."""
     return PlainTextResponse(sources.get_source_text(conn, source_id=source_id))

@@ -69,8 +69,18 @@ async def get_metric(conn: ConnDep, metric_id: MetricIdPath) -> Response:
 async def list_metric_series(
     conn: ConnDep,
     metric_id: MetricIdPath,
-    subject: Annotated[list[str], Query(max_length=50, description="Subject id or alias.")] = [],  # noqa: B006
-    speaker: Annotated[list[str], Query(max_length=50, description="Speaker id or alias.")] = [],  # noqa: B006
+    subject: Annotated[
+        list[str],
+        Query(
+            max_length=50,
+            description="Subject id or alias; repeatable.",
+            examples=["russian-forces"],
+        ),
+    ] = [],  # noqa: B006
+    speaker: Annotated[
+        list[str],
+        Query(max_length=50, description="Speaker id or alias; repeatable.", examples=["syrskyi"]),
+    ] = [],  # noqa: B006
     date_from: Annotated[
         str | None,
         Query(
