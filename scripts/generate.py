@@ -545,6 +545,7 @@ class Generator:
         self.n_claims = claims
         self.seed = seed
         self.vocab = build_vocabulary(self.rng, speakers)
+        self._kinds = {e.id: e.kind.value for e in self.vocab.entities.spec.entities}
         self.n_sources = max(1, round(claims / CLAIMS_PER_SOURCE))
         self.speaker_cum = zipf_cum(len(self.vocab.speakers), 1.05)
         self.subject_cum = zipf_cum(len(self.vocab.subjects), 1.3)
@@ -558,8 +559,6 @@ class Generator:
         self.event_cum: list[float] = []
 
     def _kind(self, entity_id: str) -> str:
-        if not hasattr(self, "_kinds"):
-            self._kinds = {e.id: e.kind.value for e in self.vocab.entities.spec.entities}
         return self._kinds[entity_id]
 
     # -- values and dates -------------------------------------------------------------------

@@ -87,7 +87,7 @@ class _Resolved:
 
     def page_conditions(
         self, conn: Connection, sort_column: Any
-    ) -> tuple[list[ColumnElement[bool]], list[list[ColumnElement[bool]]]]:
+    ) -> tuple[list[ColumnElement[bool]], list["_Range"]]:
         """The WHERE of a page in `sort_column` order, written so that an index delivers the
         order: (conditions, alternatives), the alternatives being disjoint ranges of the
         sort column to merge.
@@ -99,7 +99,7 @@ class _Resolved:
         value range must not drive the plan into reading and sorting all its rows."""
         c, f = claim_t.c, self.filters
         where = list(self.base)
-        alternatives: list[list[ColumnElement[bool]]] = [[]]
+        alternatives = [_Range([])]
         if sort_column is c.sort_stated:
             # Undated claims (sort key 9999-12-31) never match a stated filter anyway.
             if f.stated_to is not None:
@@ -133,13 +133,37 @@ class _Resolved:
         return min(repeated, key=lambda r: len(r[1])) if repeated else None
 
 
-def _reaching(first_day: Any, start: date) -> list[list[ColumnElement[bool]]]:
+@dataclass
+class _Range:
+    """Conditions selecting one range of the sort column; `only` if it is a single value."""
+
+    conditions: list[ColumnElement[bool]]
+    only: Any = None
+
+
+def _reaching(first_day: Any, start: date) -> list[_Range]:
     """Disjoint ranges of a first-day sort key that hold every date (of day, month or year
     precision) whose interval ends on or after `start`."""
     new_year, first_of_month = date(start.year, 1, 1), start.replace(day=1)
     if first_of_month == new_year:
-        return [[first_day >= new_year]]
-    return [[first_day == new_year], [first_day >= first_of_month]]
+        return [_Range([first_day >= new_year])]
+    return [_Range([first_day == new_year], only=new_year), _Range([first_day >= first_of_month])]
+
+
+def _after(ranges: list[_Range], after: tuple[Any, str], descending: bool) -> list[_Range]:
+    """The ranges that still hold rows past the keyset position; a single-value range at
+    the cursor's value continues by id (SQLite would otherwise read that range whole)."""
+    value, last_id = after
+    kept = []
+    for r in ranges:
+        if r.only is None:
+            kept.append(r)
+        elif r.only == value:
+            id_after = claim_t.c.id < last_id if descending else claim_t.c.id > last_id
+            kept.append(_Range([*r.conditions, id_after], r.only))
+        elif (r.only < value) == descending:
+            kept.append(r)
+    return kept
 
 
 def _value_condition(value: Any, op: str, bound: float) -> ColumnElement[bool]:
@@ -309,9 +333,12 @@ def _page(
     if after is not None:
         key = tuple_(column, claim_t.c.id)
         conditions.append(key < tuple_(*after) if descending else key > tuple_(*after))
+        ranges = _after(ranges, after, descending)
+        if not ranges:
+            return []
     split = resolved.split()
     per_value = [[split[0] == value] for value in split[1]] if split else [[]]
-    alternatives = [a + b for a in per_value for b in ranges]
+    alternatives = [a + r.conditions for a in per_value for r in ranges]
     if len(alternatives) == 1:
         order = (column.desc(), claim_t.c.id.desc()) if descending else (column, claim_t.c.id)
         query: Any = (
