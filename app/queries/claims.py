@@ -283,6 +283,17 @@ def claim_record(row: Any, citations: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def citation_record(row: Any) -> dict[str, Any]:
+    """A claim or event citation row (joined with its source's title), as served."""
+    return {
+        "source_id": row.source_id,
+        "source_title": row.source_title,
+        "quote": row.quote,
+        "char_start": row.char_start,
+        "char_end": row.char_end,
+    }
+
+
 def citations_for(conn: Connection, *, claim_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Citations of the given claims, in position order, keyed by claim id."""
     by_claim: dict[str, list[dict[str, Any]]] = {claim_id: [] for claim_id in claim_ids}
@@ -295,15 +306,7 @@ def citations_for(conn: Connection, *, claim_ids: list[str]) -> dict[str, list[d
         .order_by(citation_t.c.claim_id, citation_t.c.position)
     )
     for row in rows:
-        by_claim[row.claim_id].append(
-            {
-                "source_id": row.source_id,
-                "source_title": row.source_title,
-                "quote": row.quote,
-                "char_start": row.char_start,
-                "char_end": row.char_end,
-            }
-        )
+        by_claim[row.claim_id].append(citation_record(row))
     return by_claim
 
 

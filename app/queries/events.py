@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, exists, select
 
 from app.models import Claim, Entity, Event, EventCitation, EventEntity, Source
+from app.queries.claims import citation_record
 from app.queries.errors import NotFoundError
 from app.queries.pagination import page_by_id
 from app.queries.search import SearchKind, ref_ids_matching
@@ -48,15 +49,7 @@ def _details(conn: Connection, event_ids: list[str]) -> dict[str, dict[str, list
         .where(event_citation_t.c.event_id.in_(event_ids))
         .order_by(event_citation_t.c.event_id, event_citation_t.c.position)
     ):
-        details[r.event_id]["citations"].append(
-            {
-                "source_id": r.source_id,
-                "source_title": r.source_title,
-                "quote": r.quote,
-                "char_start": r.char_start,
-                "char_end": r.char_end,
-            }
-        )
+        details[r.event_id]["citations"].append(citation_record(r))
     for r in conn.execute(
         select(claim_t.c.event_id, claim_t.c.id)
         .where(claim_t.c.event_id.in_(event_ids))

@@ -11,15 +11,8 @@ from sqlalchemy import Connection, Engine
 
 from app.queries.claims import ClaimFilters, iter_claims
 
-CSV_COLUMNS = [
-    "id",
-    "metric_id",
-    "metric_name",
-    "unit",
-    "subject_id",
-    "subject_name",
-    "speaker_id",
-    "speaker_name",
+# Claim fields copied as they are; the rest of a row flattens the nested references.
+SCALAR_FIELDS = (
     "value",
     "qualifier",
     "hedge",
@@ -32,14 +25,22 @@ CSV_COLUMNS = [
     "period_end_precision",
     "stated_on",
     "stated_on_precision",
+)
+CITATION_FIELDS = ("source_id", "source_title", "quote", "char_start", "char_end")
+CSV_COLUMNS = [
+    "id",
+    "metric_id",
+    "metric_name",
+    "unit",
+    "subject_id",
+    "subject_name",
+    "speaker_id",
+    "speaker_name",
+    *SCALAR_FIELDS,
     "event_id",
     "note",
     "citation_count",
-    "source_id",
-    "source_title",
-    "quote",
-    "char_start",
-    "char_end",
+    *CITATION_FIELDS,
 ]
 
 
@@ -54,30 +55,11 @@ def csv_row(claim: dict[str, Any]) -> dict[str, Any]:
         "subject_name": claim["subject"]["name"],
         "speaker_id": claim["speaker"]["id"],
         "speaker_name": claim["speaker"]["name"],
-        **{
-            k: claim[k]
-            for k in (
-                "value",
-                "qualifier",
-                "hedge",
-                "value_low",
-                "value_high",
-                "place",
-                "period_start",
-                "period_start_precision",
-                "period_end",
-                "period_end_precision",
-                "stated_on",
-                "stated_on_precision",
-                "note",
-            )
-        },
+        **{k: claim[k] for k in SCALAR_FIELDS},
         "event_id": claim["event"]["id"] if claim["event"] else None,
+        "note": claim["note"],
         "citation_count": len(claim["citations"]),
-        **{
-            k: first.get(k)
-            for k in ("source_id", "source_title", "quote", "char_start", "char_end")
-        },
+        **{k: first.get(k) for k in CITATION_FIELDS},
     }
 
 
