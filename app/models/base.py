@@ -2,7 +2,7 @@
 
 from sqlalchemy import String
 from sqlalchemy.types import TypeEngine
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -25,3 +25,14 @@ def binary_text(length: int | None = None) -> TypeEngine[str]:
     on PostgreSQL: the same order as SQLite on any server, and their indexes match it.
     """
     return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+class QuotedSpan(SQLModel):
+    """Where a citation's verbatim quote stands in a source (claims and events alike)."""
+
+    source_id: str = Field(
+        foreign_key="source.id", index=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
+    )
+    quote: str
+    char_start: int
+    char_end: int

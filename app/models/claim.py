@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
-from app.models.base import SLUG_MAX, binary_text
+from app.models.base import SLUG_MAX, QuotedSpan, binary_text
 
 
 class Claim(SQLModel, table=True):
@@ -87,14 +87,8 @@ class Claim(SQLModel, table=True):
     sort_period_end: date
 
 
-class Citation(SQLModel, table=True):
+class Citation(QuotedSpan, table=True):
     claim_id: str = Field(
         foreign_key="claim.id", primary_key=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
     )
     position: int = Field(primary_key=True)
-    source_id: str = Field(
-        foreign_key="source.id", index=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
-    )
-    quote: str
-    char_start: int
-    char_end: int

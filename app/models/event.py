@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlmodel import Field, SQLModel
 
-from app.models.base import SLUG_MAX, binary_text
+from app.models.base import SLUG_MAX, QuotedSpan, binary_text
 
 
 class Event(SQLModel, table=True):
@@ -39,16 +39,10 @@ class EventEntity(SQLModel, table=True):
     role: str | None = None
 
 
-class EventCitation(SQLModel, table=True):
+class EventCitation(QuotedSpan, table=True):
     __tablename__ = "event_citation"
 
     event_id: str = Field(
         foreign_key="event.id", primary_key=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
     )
     position: int = Field(primary_key=True)
-    source_id: str = Field(
-        foreign_key="source.id", index=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
-    )
-    quote: str
-    char_start: int
-    char_end: int
