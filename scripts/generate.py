@@ -181,7 +181,7 @@ GROUP_NOUNS = (
     "think tanks",
     "human rights monitors",
 )
-SUBJECT_FORMATIONS = (
+SUBJECT_FORMATIONS: tuple[tuple[str, str, str, list[str]], ...] = (
     ("russian-airborne-forces", "Russian Airborne Forces", "russia", ["VDV"]),
     ("russian-naval-infantry", "Russian naval infantry", "russia", ["Russian marines"]),
     ("akhmat-special-forces", "Akhmat special forces", "russia", ["Akhmat"]),
@@ -296,7 +296,7 @@ UNIT_RANGES = {
     "brigades": (1, 30, False),
     "percent": (0.5, 60, True),
 }
-QUALIFIERS = (  # (qualifier, weight, hedge words)
+QUALIFIERS: tuple[tuple[str, int, tuple[str, ...]], ...] = (  # (qualifier, weight, hedges)
     ("exact", 60, ()),
     ("approximate", 20, ("about", "approximately", "around", "some", "nearly", "estimated")),
     ("at_least", 11, ("over", "more than", "at least")),
@@ -412,7 +412,7 @@ def build_vocabulary(rng: random.Random, n_speakers: int) -> Vocabulary:
     real = _parse(VOCABULARY / ENTITIES_FILE, EntitiesFile, errors)
     if errors or metrics is None or real is None:
         raise SeedValidationError(errors)
-    taken = set()
+    taken: set[str] = set()
     for entity in real.spec.entities:
         taken.update(alias_key(a) for a in [entity.id, entity.name, *entity.aliases])
     used_ids = {e.id for e in real.spec.entities}
@@ -603,7 +603,7 @@ class Generator:
         shown = figure_text(value, fractional)
         if qualifier == "exact":
             return spec, shown
-        hedge = self.rng.choice(hedges)
+        hedge: str = self.rng.choice(hedges)
         spec["hedge"] = hedge
         return spec, (f"an estimated {shown}" if hedge == "estimated" else f"{hedge} {shown}")
 

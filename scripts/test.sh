@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set everything up, run the checks, then the whole test suite twice: on SQLite, and on a
-# throwaway PostgreSQL server (scripts/pg.sh) whose default collation is deliberately not C.
+# Set everything up, run the checks (ruff, mypy, seed validation), then the whole test
+# suite twice: on SQLite, and on a throwaway PostgreSQL server (scripts/pg.sh) whose default
+# collation is deliberately not C.
 # Exits non-zero if either run fails; the server is stopped and removed in every case.
 #
 #   ./scripts/test.sh                      # lint, seed check, SQLite run, PostgreSQL run
@@ -13,6 +14,7 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh --test-tools
 uv run --frozen ruff check .
 uv run --frozen ruff format --check .
+uv run --frozen mypy app scripts tests
 uv run --frozen python scripts/seed.py --check
 
 engines="${TEST_ENGINES:-sqlite postgresql}"

@@ -136,7 +136,7 @@ def test_the_api_connections_cannot_write(read_engine: Engine) -> None:
 def _counts(url: str) -> dict[str, Any]:
     engine = create_read_engine(url)
     with engine.connect() as conn:
-        counts = {
+        counts: dict[str, Any] = {
             name: conn.execute(select(func.count()).select_from(table)).scalar_one()
             for name, table in SQLModel.metadata.tables.items()
         }

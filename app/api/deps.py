@@ -1,11 +1,12 @@
 """Dependencies shared by the routers: the read-only connection and common parameters."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
+import anyio
 from fastapi import Depends, Path, Query, Request
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from app.dates import PARTIAL_DATE_PATTERN, parse_partial_date
 from app.qualifiers import Qualifier
@@ -27,6 +28,40 @@ async def get_connection(request: Request) -> AsyncIterator[Connection]:
 
 # scope="function": the connection goes back to the pool before the response is sent.
 ConnDep = Annotated[Connection, Depends(get_connection, scope="function")]
+
+T = TypeVar("T")
+# Long queries (aggregates over many claims) running at once; the rest wait for a slot,
+# without holding a thread or a pooled connection (the pool has 8 + 8 overflow).
+LONG_QUERY_SLOTS = 4
+
+
+class Worker:
+    """Runs a query that may take long (facets, series, search, disagreements, counts over
+    every claim) on a worker thread with its own connection, so the event loop goes on
+    answering the cheap requests meanwhile (SQLite and psycopg release the GIL while they
+    work)."""
+
+    def __init__(self, engine: Engine, slots: anyio.CapacityLimiter) -> None:
+        self.engine = engine
+        self.slots = slots
+
+    async def __call__(self, query: Callable[[Connection], T]) -> T:
+        def run() -> T:
+            with self.engine.connect() as conn:
+                return query(conn)
+
+        return await anyio.to_thread.run_sync(run, limiter=self.slots)
+
+
+async def get_worker(request: Request) -> Worker:
+    state = request.app.state
+    if getattr(state, "long_query_slots", None) is None:
+        # Made on first use: a limiter belongs to the running event loop.
+        state.long_query_slots = anyio.CapacityLimiter(LONG_QUERY_SLOTS)
+    return Worker(state.engine, state.long_query_slots)
+
+
+WorkerDep = Annotated[Worker, Depends(get_worker)]
 LimitQuery = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Page size (1-{MAX_PAGE_SIZE}).")
 ]
@@ -81,33 +116,39 @@ def _ordered(parameter: str, low: object, high: object) -> None:
         raise InvalidParameterError(parameter, "the lower bound is after the upper bound")
 
 
+# The repeatable filters that several endpoints take, declared once.
+MetricsQuery = Annotated[
+    list[str],
+    Query(max_length=50, description="Metric id; repeatable.", examples=["prisoners-captured"]),
+]
+SpeakersQuery = Annotated[
+    list[str],
+    Query(
+        max_length=50,
+        description="Speaker id or alias, case-insensitive; repeatable.",
+        examples=["zelensky"],
+    ),
+]
+SubjectsQuery = Annotated[
+    list[str],
+    Query(
+        max_length=50,
+        description="Subject entity id or alias; repeatable.",
+        examples=["russian-forces"],
+    ),
+]
+
+
 async def claim_filters(
-    metric: Annotated[
-        list[str],
-        Query(max_length=50, description="Metric id; repeatable.", examples=["prisoners-captured"]),
-    ] = [],  # noqa: B006
+    metric: MetricsQuery = [],  # noqa: B006
     include_narrower: Annotated[
         bool,
         Query(
             description="Also match metrics under the given ones (equipment-losses -> uav-losses)."
         ),
     ] = False,
-    speaker: Annotated[
-        list[str],
-        Query(
-            max_length=50,
-            description="Speaker id or alias, case-insensitive; repeatable.",
-            examples=["zelensky"],
-        ),
-    ] = [],  # noqa: B006
-    subject: Annotated[
-        list[str],
-        Query(
-            max_length=50,
-            description="Subject entity id or alias; repeatable.",
-            examples=["russian-forces"],
-        ),
-    ] = [],  # noqa: B006
+    speaker: SpeakersQuery = [],  # noqa: B006
+    subject: SubjectsQuery = [],  # noqa: B006
     source: Annotated[
         list[str],
         Query(

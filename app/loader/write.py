@@ -199,7 +199,9 @@ def _row_converter(columns: Sequence[Column[Any]], dialect: Dialect) -> Callable
     items = []
     for position, column in enumerate(columns):
         item = f"row[{column.key!r}]"
-        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        process: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
+            dialect
+        )
         if isinstance(column.type, Float) and dialect.name == "sqlite":
             process = None  # float(): REAL affinity stores an int or a float the same way
         if process is not None:

@@ -26,6 +26,8 @@ class Claim(SQLModel, table=True):
         Index("ix_claim_subject_sort_stated_id", "subject_id", "sort_stated", "id"),
         Index("ix_claim_subject_sort_value_id", "subject_id", "sort_value", "id"),
         Index("ix_claim_subject_sort_period_end_id", "subject_id", "sort_period_end", "id"),
+        # Facets: counts by stated month read this index, not the table.
+        Index("ix_claim_stated_on_stated_on_precision", "stated_on", "stated_on_precision"),
         # Few claims refer to an event: partial indexes keep the others out.
         *(
             Index(
@@ -88,6 +90,9 @@ class Claim(SQLModel, table=True):
 
 
 class Citation(QuotedSpan, table=True):
+    # Facets: claims per source (count of distinct claim ids) read this index in order.
+    __table_args__ = (Index("ix_citation_source_id_claim_id", "source_id", "claim_id"),)
+
     claim_id: str = Field(
         foreign_key="claim.id", primary_key=True, max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX)
     )

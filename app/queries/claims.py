@@ -10,10 +10,12 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
+    bindparam,
     func,
     literal_column,
     or_,
     select,
+    text,
     tuple_,
     union_all,
 )
@@ -175,9 +177,9 @@ def _resolve(conn: Connection, filters: ClaimFilters) -> _Resolved:
     where: list[ColumnElement[bool]] = []
     indexed: list[tuple[Any, list[str]]] = []
     if filters.metric:
-        metrics = require_ids(conn, table=metric_t, ids=filters.metric, parameter="metric")
+        metrics = set(require_ids(conn, table=metric_t, ids=filters.metric, parameter="metric"))
         if filters.include_narrower:
-            metrics = expand_metrics(conn, metric_ids=metrics)
+            metrics = expand_metrics(conn, metric_ids=sorted(metrics))
         where.append(c.metric_id.in_(sorted(metrics)))
         indexed.append((c.metric_id, sorted(metrics)))
     for name, column in (("speaker", c.speaker_id), ("subject", c.subject_id)):
@@ -246,7 +248,7 @@ def _claim_select() -> Select[Any]:
     )
 
 
-def _number(value: float | None) -> float | int | None:
+def number(value: float | None) -> float | int | None:
     """38000.0 -> 38000: figures read as written; fractional values stay floats."""
     return int(value) if value is not None and value.is_integer() else value
 
@@ -264,11 +266,11 @@ def claim_record(row: Any, citations: list[dict[str, Any]]) -> dict[str, Any]:
         },
         "subject": {"id": m["subject_id"], "name": m["subject_name"]},
         "speaker": {"id": m["speaker_id"], "name": m["speaker_name"]},
-        "value": _number(m["value"]),
+        "value": number(m["value"]),
         "qualifier": m["qualifier"],
         "hedge": m["hedge"],
-        "value_low": _number(m["value_low"]),
-        "value_high": _number(m["value_high"]),
+        "value_low": number(m["value_low"]),
+        "value_high": number(m["value_high"]),
         "unit": m["unit"],
         "place": m["place"],
         "period_start": m["period_start"],
@@ -294,18 +296,21 @@ def citation_record(row: Any) -> dict[str, Any]:
     }
 
 
+# Fixed text, expanding only the id list: the statement is not rebuilt per page and its rows
+# need no type processing (every column is text or integer).
+_CITATIONS_OF_CLAIMS = text(
+    "SELECT ci.claim_id, ci.source_id, s.title AS source_title, ci.quote, ci.char_start, "
+    "ci.char_end FROM citation AS ci JOIN source AS s ON s.id = ci.source_id "
+    "WHERE ci.claim_id IN :claim_ids ORDER BY ci.claim_id, ci.position"
+).bindparams(bindparam("claim_ids", expanding=True))
+
+
 def citations_for(conn: Connection, *, claim_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Citations of the given claims, in position order, keyed by claim id."""
     by_claim: dict[str, list[dict[str, Any]]] = {claim_id: [] for claim_id in claim_ids}
     if not claim_ids:
         return by_claim
-    rows = conn.execute(
-        select(citation_t, source_t.c.title.label("source_title"))
-        .join(source_t, source_t.c.id == citation_t.c.source_id)
-        .where(citation_t.c.claim_id.in_(claim_ids))
-        .order_by(citation_t.c.claim_id, citation_t.c.position)
-    )
-    for row in rows:
+    for row in conn.execute(_CITATIONS_OF_CLAIMS, {"claim_ids": claim_ids}).all():
         by_claim[row.claim_id].append(citation_record(row))
     return by_claim
 
@@ -352,8 +357,8 @@ def _page(
         # A compound's ORDER BY refers to its result columns, here by position ("id" alone
         # would be ambiguous between the joined tables).
         keys = list(arms[0].selected_columns.keys())
-        by = literal_column(str(keys.index(column.key) + 1))
-        by_id = literal_column(str(keys.index("id") + 1))
+        by: ColumnElement[Any] = literal_column(str(keys.index(column.key) + 1))
+        by_id: ColumnElement[Any] = literal_column(str(keys.index("id") + 1))
         order = (by.desc(), by_id.desc()) if descending else (by, by_id)
         query = union_all(*arms).order_by(*order).limit(limit)
     return list(conn.execute(query).all())
@@ -400,10 +405,19 @@ def _cursor_value(sort: ClaimSort, value: Any) -> Any:
 
 
 def get_claim(conn: Connection, *, claim_id: str) -> dict[str, Any]:
-    row = conn.execute(_claim_select().where(claim_t.c.id == claim_id)).first()
-    if row is None:
+    found = claims_by_id(conn, claim_ids=[claim_id])
+    if claim_id not in found:
         raise NotFoundError(f"no claim with id {claim_id!r}")
-    return claim_record(row, citations_for(conn, claim_ids=[claim_id])[claim_id])
+    return found[claim_id]
+
+
+def claims_by_id(conn: Connection, *, claim_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The claims with these ids (those that exist), with their citations."""
+    if not claim_ids:
+        return {}
+    rows = conn.execute(_claim_select().where(claim_t.c.id.in_(claim_ids))).all()
+    citations = citations_for(conn, claim_ids=[r.id for r in rows])
+    return {r.id: claim_record(r, citations[r.id]) for r in rows}
 
 
 def iter_claims(

@@ -10,93 +10,251 @@ comparable:
   - one end later than the other (nested periods): a count cannot shrink as its window
     grows, so they conflict only when the shorter window's low exceeds the longer's high.
 Bands come from the qualifiers (see app.qualifiers: "approximately" is ±10 %).
+
+Candidates are found by a sweep over the dates in date order (and per event), not by trying
+every pair: the work grows with the claims and the pairs that are close in time. A request
+that would still compare more than MAX_COMPARISONS pairs (or load more than MAX_CLAIMS
+claims) is refused with a 422 asking for a narrower filter, instead of holding a worker.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
 
 from app.dates import last_day
-from app.queries.claims import ClaimFilters, iter_claims
+from app.models import Claim, Metric
+from app.queries.claims import ClaimFilters, claims_by_id, filter_conditions, number
+from app.queries.errors import InvalidParameterError
 from app.queries.vocabulary import resolve_entities
+
+claim_t = Claim.__table__  # type: ignore[attr-defined]
+metric_t = Metric.__table__  # type: ignore[attr-defined]
 
 AS_OF_TOLERANCE_DAYS = 7
 _TOLERANCE = timedelta(days=AS_OF_TOLERANCE_DAYS)
+MAX_CLAIMS = 200_000
+MAX_COMPARISONS = 1_000_000
 
 Interval = tuple[date, date]
 
 
-def _interval(claim: dict[str, Any], field: str) -> Interval | None:
-    first = claim[field]
-    if first is None:
+@dataclass(slots=True)
+class _Claim:
+    """What comparing needs of a claim (its full record is read only for the page served)."""
+
+    id: str
+    kind: str
+    speaker_id: str
+    value_low: float | int | None
+    value_high: float | int | None
+    event_id: str | None
+    period_start: Interval | None
+    period_end: Interval | None
+
+
+def _interval(first: date | None, precision: str | None) -> Interval | None:
+    if first is None or precision is None:
         return None
-    return first, last_day(first, claim[f"{field}_precision"])
+    return first, last_day(first, precision)
 
 
 def _close(a: Interval, b: Interval) -> bool:
     return a[0] - _TOLERANCE <= b[1] and b[0] - _TOLERANCE <= a[1]
 
 
-def _below(a: dict[str, Any], b: dict[str, Any]) -> float | None:
+def _below(a: _Claim, b: _Claim) -> float | None:
     """How far a's band lies entirely below b's, or None if it does not."""
-    if a["value_high"] is None or b["value_low"] is None or a["value_high"] >= b["value_low"]:
+    if a.value_high is None or b.value_low is None or a.value_high >= b.value_low:
         return None
-    return float(b["value_low"] - a["value_high"])
+    return float(b.value_low - a.value_high)
 
 
-def _band(claim: dict[str, Any]) -> str:
-    low, high = claim["value_low"], claim["value_high"]
+def _band(claim: _Claim) -> str:
+    low, high = claim.value_low, claim.value_high
     return f"[{'-inf' if low is None else low}, {'+inf' if high is None else high}]"
 
 
-def _compare(a: dict[str, Any], b: dict[str, Any], kind: str) -> tuple[str, float, str] | None:
-    """(comparability, gap, reason) when a and b conflict, else None."""
-    bands = f"{a['id']} {_band(a)} vs {b['id']} {_band(b)}"
+def _conflict(a: _Claim, b: _Claim) -> tuple[str, float] | None:
+    """(comparability, gap) when a and b conflict, else None."""
     gap = _below(a, b) or _below(b, a)
-    if a["event"] and b["event"] and a["event"]["id"] == b["event"]["id"]:
-        if gap is None:
-            return None
-        return "same_event", gap, f"both about event {a['event']['id']}; bands {bands} are disjoint"
-    end_a, end_b = _interval(a, "period_end"), _interval(b, "period_end")
+    if a.event_id and a.event_id == b.event_id:
+        return None if gap is None else ("same_event", gap)
+    end_a, end_b = a.period_end, b.period_end
     if end_a is None or end_b is None:
         return None
-    if kind == "stock":
-        if gap is None or not _close(end_a, end_b):
-            return None
-        return (
-            "same_as_of",
-            gap,
-            (
-                f"as-of dates {end_a[0]} and {end_b[0]} are within {AS_OF_TOLERANCE_DAYS} days; "
-                f"bands {bands} are disjoint"
-            ),
-        )
-    start_a, start_b = _interval(a, "period_start"), _interval(b, "period_start")
+    if a.kind == "stock":
+        return None if gap is None or not _close(end_a, end_b) else ("same_as_of", gap)
+    start_a, start_b = a.period_start, b.period_start
     if start_a is None or start_b is None or not _close(start_a, start_b):
         return None
     if _close(end_a, end_b):
-        if gap is None:
-            return None
-        return (
-            "same_period",
-            gap,
-            f"same period (ends within {AS_OF_TOLERANCE_DAYS} days); bands {bands} are disjoint",
-        )
-    shorter, longer = (a, b) if end_a[1] < end_b[0] else (b, a)
+        return None if gap is None else ("same_period", gap)
+    shorter, longer = _by_window(a, b)
     shrink = _below(longer, shorter)
-    if shrink is None:
-        return None
+    return None if shrink is None else ("nested_period", shrink)
+
+
+def _by_window(a: _Claim, b: _Claim) -> tuple[_Claim, _Claim]:
+    """(shorter, longer) of two nested windows with the same start."""
+    assert a.period_end is not None and b.period_end is not None
+    return (a, b) if a.period_end[1] < b.period_end[0] else (b, a)
+
+
+def _reason(a: _Claim, b: _Claim, comparability: str) -> str:
+    """Why a and b are comparable and why they conflict (written for the page served)."""
+    bands = f"{a.id} {_band(a)} vs {b.id} {_band(b)}"
+    if comparability == "same_event":
+        return f"both about event {a.event_id}; bands {bands} are disjoint"
+    if comparability == "same_as_of":
+        assert a.period_end is not None and b.period_end is not None
+        return (
+            f"as-of dates {a.period_end[0]} and {b.period_end[0]} are within "
+            f"{AS_OF_TOLERANCE_DAYS} days; bands {bands} are disjoint"
+        )
+    if comparability == "same_period":
+        return f"same period (ends within {AS_OF_TOLERANCE_DAYS} days); bands {bands} are disjoint"
+    shorter, longer = _by_window(a, b)
+    assert shorter.period_end is not None and longer.period_end is not None
     return (
-        "nested_period",
-        shrink,
-        (
-            f"{shorter['id']} covers a shorter window (to {shorter['period_end']}) yet its band "
-            f"{_band(shorter)} lies above {longer['id']}'s {_band(longer)} (to "
-            f"{longer['period_end']}); a cumulative count cannot shrink"
-        ),
+        f"{shorter.id} covers a shorter window (to {shorter.period_end[0]}) yet its band "
+        f"{_band(shorter)} lies above {longer.id}'s {_band(longer)} (to "
+        f"{longer.period_end[0]}); a cumulative count cannot shrink"
     )
+
+
+def _sweep_order(claims: list[_Claim]) -> list[tuple[Interval, int]]:
+    """(interval, index) of the claims a date can pair, by interval: as-of dates for
+    stocks, period starts for flows (a flow is compared by its window's start)."""
+    dated = []
+    for i, claim in enumerate(claims):
+        interval = claim.period_end if claim.kind == "stock" else claim.period_start
+        if interval is not None and claim.period_end is not None:
+            dated.append((interval, i))
+    dated.sort()
+    return dated
+
+
+def _events(claims: list[_Claim]) -> list[list[int]]:
+    by_event: dict[str, list[int]] = defaultdict(list)
+    for i, claim in enumerate(claims):
+        if claim.event_id:
+            by_event[claim.event_id].append(i)
+    return list(by_event.values())
+
+
+def _candidate_count(claims: list[_Claim]) -> int:
+    """How many pairs `_candidates` will give at most, counted without pairing them."""
+    dated = _sweep_order(claims)
+    starts = [interval[0] for interval, _ in dated]
+    count = sum(len(members) * (len(members) - 1) // 2 for members in _events(claims))
+    for x, ((_, end), _) in enumerate(dated):
+        count += bisect_right(starts, end + _TOLERANCE, lo=x + 1) - x - 1
+    return count
+
+
+def _candidates(claims: list[_Claim]) -> Iterator[tuple[int, int]]:
+    """Index pairs (i < j) that `_conflict` could find in conflict: the same event, or dates
+    close enough. A sweep in date order: past a claim's interval end plus the tolerance, no
+    later-starting claim is close to it."""
+    for members in _events(claims):
+        for x, i in enumerate(members):
+            for y in range(x + 1, len(members)):
+                yield i, members[y]
+    # Pairs about one event were all given above.
+    dated = _sweep_order(claims)
+    for x, ((_, end), i) in enumerate(dated):
+        reach = end + _TOLERANCE
+        for y in range(x + 1, len(dated)):
+            (start, _), j = dated[y]
+            if start > reach:
+                break
+            event = claims[i].event_id
+            if event is None or event != claims[j].event_id:
+                yield (i, j) if i < j else (j, i)
+
+
+def _lean_claims(conn: Connection, filters: ClaimFilters) -> dict[tuple[str, str], list[_Claim]]:
+    """The matching claims by (metric, subject), each group in id order."""
+    c = claim_t.c
+    where = filter_conditions(conn, filters)
+    matched = conn.execute(select(func.count()).select_from(claim_t).where(*where)).scalar_one()
+    if matched > MAX_CLAIMS:
+        raise InvalidParameterError(
+            "metric",
+            f"{matched:,} claims match; disagreements are computed over at most "
+            f"{MAX_CLAIMS:,}: narrow the request with metric and subject",
+        )
+    rows = conn.execute(
+        select(
+            c.id,
+            c.metric_id,
+            c.subject_id,
+            c.speaker_id,
+            metric_t.c.kind,
+            c.value_low,
+            c.value_high,
+            c.event_id,
+            c.period_start,
+            c.period_start_precision,
+            c.period_end,
+            c.period_end_precision,
+        )
+        .join(metric_t, metric_t.c.id == c.metric_id)
+        .where(*where)
+    )
+    groups: dict[tuple[str, str], list[_Claim]] = defaultdict(list)
+    for r in rows:
+        groups[(r.metric_id, r.subject_id)].append(
+            _Claim(
+                id=r.id,
+                kind=r.kind,
+                speaker_id=r.speaker_id,
+                value_low=number(r.value_low),
+                value_high=number(r.value_high),
+                event_id=r.event_id,
+                period_start=_interval(r.period_start, r.period_start_precision),
+                period_end=_interval(r.period_end, r.period_end_precision),
+            )
+        )
+    for claims in groups.values():
+        claims.sort(key=lambda claim: claim.id)
+    return groups
+
+
+Pair = tuple[tuple[str, str], _Claim, _Claim, str, float]
+
+
+def _pairs(groups: dict[tuple[str, str], list[_Claim]], speakers: set[str] | None) -> list[Pair]:
+    """Every conflicting pair (group, a, b, comparability, gap), by (metric, subject) and
+    then by the two claim ids. Refused before any pairing if there are too many to try."""
+    candidates = sum(_candidate_count(claims) for claims in groups.values())
+    if candidates > MAX_COMPARISONS:
+        raise InvalidParameterError(
+            "metric",
+            f"{candidates:,} pairs of claims are close enough in time to compare (at most "
+            f"{MAX_COMPARISONS:,}): narrow the request with metric and subject",
+        )
+    found = []
+    for key in sorted(groups):
+        claims = groups[key]
+        for i, j in _candidates(claims):
+            a, b = claims[i], claims[j]
+            if (
+                speakers is not None
+                and a.speaker_id not in speakers
+                and b.speaker_id not in speakers
+            ):
+                continue
+            conflict = _conflict(a, b)
+            if conflict:
+                found.append((key, a, b, *conflict))
+    found.sort(key=lambda pair: (pair[0], pair[1].id, pair[2].id))
+    return found
 
 
 def list_disagreements(
@@ -105,33 +263,26 @@ def list_disagreements(
     metric: list[str],
     subject: list[str],
     speaker: list[str],
-) -> list[dict[str, Any]]:
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of conflicting pairs (full claim records only for the page) and their total."""
     speakers = set(resolve_entities(conn, names=speaker, parameter="speaker")) if speaker else None
-    filters = ClaimFilters(metric=metric, subject=subject)
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for claim in iter_claims(conn, filters=filters):
-        groups[(claim["metric"]["id"], claim["subject"]["id"])].append(claim)
-    pairs = []
-    for key in sorted(groups):
-        claims = sorted(groups[key], key=lambda c: c["id"])
-        for i, a in enumerate(claims):
-            for b in claims[i + 1 :]:
-                if speakers is not None and not (
-                    {a["speaker"]["id"], b["speaker"]["id"]} & speakers
-                ):
-                    continue
-                found = _compare(a, b, a["metric"]["kind"])
-                if found:
-                    comparability, gap, reason = found
-                    pairs.append(
-                        {
-                            "metric": a["metric"],
-                            "subject": a["subject"],
-                            "claim_a": a,
-                            "claim_b": b,
-                            "gap": gap,
-                            "comparability": comparability,
-                            "reason": reason,
-                        }
-                    )
-    return pairs
+    pairs = _pairs(_lean_claims(conn, ClaimFilters(metric=metric, subject=subject)), speakers)
+    page = pairs[offset : None if limit is None else offset + limit]
+    records = claims_by_id(conn, claim_ids=sorted({c.id for pair in page for c in pair[1:3]}))
+    items = []
+    for _, a, b, comparability, gap in page:
+        claim_a, claim_b = records[a.id], records[b.id]
+        items.append(
+            {
+                "metric": claim_a["metric"],
+                "subject": claim_a["subject"],
+                "claim_a": claim_a,
+                "claim_b": claim_b,
+                "gap": gap,
+                "comparability": comparability,
+                "reason": _reason(a, b, comparability),
+            }
+        )
+    return items, len(pairs)

@@ -104,4 +104,4 @@ def get_event(conn: Connection, *, event_id: str) -> dict[str, Any]:
     rows = conn.execute(select(*_PUBLIC).where(event_t.c.id == event_id)).all()
     if not rows:
         raise NotFoundError(f"no event with id {event_id!r}")
-    return _records(conn, rows)[0]
+    return _records(conn, list(rows))[0]

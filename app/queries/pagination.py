@@ -56,7 +56,7 @@ def page_by_id(
     if cursor:
         _, last_id = decode_cursor(cursor, "id")
         query = query.where(id_column > last_id)
-    rows = conn.execute(query.order_by(id_column).limit(limit + 1)).all()
+    rows = list(conn.execute(query.order_by(id_column).limit(limit + 1)).all())
     more = len(rows) > limit
     rows = rows[:limit]
     return IdPage(rows, encode_cursor("id", None, rows[-1].id) if more else None, total)

@@ -14,7 +14,16 @@ their relevance scores (bm25 vs ts_rank) differ, so hits may come in a different
 import re
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    text,
+)
 
 from app.models import SearchDocument
 from app.models.search import SearchKind
@@ -89,7 +98,7 @@ def _matching_rowids(conn: Connection, q: str) -> Select[Any]:
             .where(literal_column("search_fts").op("MATCH")(bindparam("fts_q", fts5_query(q))))
         )
     tsquery = func.to_tsquery(literal_column(f"'{PG_CONFIG}'"), bindparam("ts_q", pg_tsquery(q)))
-    document = literal_column(pg_document(doc_t.name))
+    document: ColumnElement[Any] = literal_column(pg_document(doc_t.name))
     return select(doc_t.c.id).where(document.op("@@")(tsquery))
 
 

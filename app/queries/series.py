@@ -2,54 +2,88 @@
 
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import aliased
 
-from app.queries.claims import ClaimFilters, iter_claims
-from app.queries.vocabulary import get_metric
+from app.models import Claim, Entity
+from app.queries.claims import ClaimFilters, filter_conditions, number
+from app.queries.vocabulary import require_metric
+
+claim_t = Claim.__table__  # type: ignore[attr-defined]
+speaker_t = aliased(Entity.__table__, name="speaker")  # type: ignore[attr-defined]
+subject_t = aliased(Entity.__table__, name="subject")  # type: ignore[attr-defined]
 
 
-def _reference(claim: dict[str, Any]) -> tuple[Any, str, str] | None:
+def _reference(row: Any) -> tuple[Any, str, str] | None:
     """(date, precision, basis): the as-of / period end if known, else the stated date."""
-    if claim["period_end"] is not None:
-        return claim["period_end"], claim["period_end_precision"], "period_end"
-    if claim["stated_on"] is not None:
-        return claim["stated_on"], claim["stated_on_precision"], "stated_on"
+    if row.period_end is not None:
+        return row.period_end, row.period_end_precision, "period_end"
+    if row.stated_on is not None:
+        return row.stated_on, row.stated_on_precision, "stated_on"
     return None
 
 
 def metric_series(conn: Connection, *, metric_id: str, filters: ClaimFilters) -> dict[str, Any]:
-    metric = get_metric(conn, metric_id=metric_id)
+    """Points sorted by reference date within each line. Only the columns a point needs
+    are read, in one statement (a chart may have thousands of points)."""
+    metric = require_metric(conn, metric_id=metric_id)
     filters.metric = [metric_id]
+    c = claim_t.c
+    rows = conn.execute(
+        select(
+            c.id,
+            c.metric_id,
+            c.speaker_id,
+            speaker_t.c.name.label("speaker_name"),
+            c.subject_id,
+            subject_t.c.name.label("subject_name"),
+            c.value,
+            c.value_low,
+            c.value_high,
+            c.qualifier,
+            c.period_end,
+            c.period_end_precision,
+            c.stated_on,
+            c.stated_on_precision,
+        )
+        .join(speaker_t, speaker_t.c.id == c.speaker_id)
+        .join(subject_t, subject_t.c.id == c.subject_id)
+        .where(*filter_conditions(conn, filters))
+    )
     lines: dict[tuple[str, str], dict[str, Any]] = {}
     undated: list[str] = []
-    for claim in iter_claims(conn, filters=filters):
-        reference = _reference(claim)
+    for row in rows:
+        reference = _reference(row)
         if reference is None:
-            undated.append(claim["id"])
+            undated.append(row.id)
             continue
         line = lines.setdefault(
-            (claim["speaker"]["id"], claim["subject"]["id"]),
-            {"speaker": claim["speaker"], "subject": claim["subject"], "points": []},
+            (row.speaker_id, row.subject_id),
+            {
+                "speaker": {"id": row.speaker_id, "name": row.speaker_name},
+                "subject": {"id": row.subject_id, "name": row.subject_name},
+                "points": [],
+            },
         )
         line["points"].append(
             {
-                "claim_id": claim["id"],
+                "claim_id": row.id,
                 "reference_date": reference[0],
                 "reference_precision": reference[1],
                 "reference_basis": reference[2],
-                "value": claim["value"],
-                "value_low": claim["value_low"],
-                "value_high": claim["value_high"],
-                "qualifier": claim["qualifier"],
-                "stated_on": claim["stated_on"],
-                "stated_on_precision": claim["stated_on_precision"],
-                "metric_id": claim["metric"]["id"],
+                "value": number(row.value),
+                "value_low": number(row.value_low),
+                "value_high": number(row.value_high),
+                "qualifier": row.qualifier,
+                "stated_on": row.stated_on,
+                "stated_on_precision": row.stated_on_precision,
+                "metric_id": row.metric_id,
             }
         )
     for line in lines.values():
         line["points"].sort(key=lambda p: (p["reference_date"], p["claim_id"]))
     return {
-        "metric": {k: metric[k] for k in ("id", "name", "unit", "kind")},
+        "metric": {"id": metric.id, "name": metric.name, "unit": metric.unit, "kind": metric.kind},
         "series": [lines[key] for key in sorted(lines)],
         "undated_claim_ids": sorted(undated),
     }

@@ -61,35 +61,53 @@ def expand_metrics(conn: Connection, *, metric_ids: list[str]) -> set[str]:
     return _narrower_closure(_broader_links(conn), metric_ids)
 
 
+def _metric_record(
+    row: Any, links: dict[str, str | None], counts: dict[str, int]
+) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "unit": row.unit,
+        "kind": row.kind,
+        "description": row.description,
+        "broader_id": row.broader_id,
+        "narrower_ids": sorted(m for m, b in links.items() if b == row.id),
+        "claim_count": counts.get(row.id, 0),
+        "claim_count_with_narrower": sum(
+            counts.get(m, 0) for m in _narrower_closure(links, [row.id])
+        ),
+    }
+
+
+def _claim_counts(conn: Connection, metric_ids: set[str] | None = None) -> dict[str, int]:
+    query = select(claim_t.c.metric_id, func.count()).group_by(claim_t.c.metric_id)
+    if metric_ids is not None:
+        query = query.where(claim_t.c.metric_id.in_(sorted(metric_ids)))
+    return dict(conn.execute(query).all())  # type: ignore[arg-type]
+
+
 def list_metrics(conn: Connection) -> list[dict[str, Any]]:
     links = _broader_links(conn)
-    counts = dict(
-        conn.execute(select(claim_t.c.metric_id, func.count()).group_by(claim_t.c.metric_id)).all()  # type: ignore[arg-type]
-    )
+    counts = _claim_counts(conn)
     rows = conn.execute(select(metric_t).order_by(metric_t.c.id)).all()
-    return [
-        {
-            "id": r.id,
-            "name": r.name,
-            "unit": r.unit,
-            "kind": r.kind,
-            "description": r.description,
-            "broader_id": r.broader_id,
-            "narrower_ids": sorted(m for m, b in links.items() if b == r.id),
-            "claim_count": counts.get(r.id, 0),
-            "claim_count_with_narrower": sum(
-                counts.get(m, 0) for m in _narrower_closure(links, [r.id])
-            ),
-        }
-        for r in rows
-    ]
+    return [_metric_record(r, links, counts) for r in rows]
+
+
+def require_metric(conn: Connection, *, metric_id: str) -> Any:
+    """The metric's row; an unknown id is a 404."""
+    row = conn.execute(select(metric_t).where(metric_t.c.id == metric_id)).first()
+    if row is None:
+        raise NotFoundError(f"no metric with id {metric_id!r}")
+    return row
 
 
 def get_metric(conn: Connection, *, metric_id: str) -> dict[str, Any]:
-    for metric in list_metrics(conn):
-        if metric["id"] == metric_id:
-            return metric
-    raise NotFoundError(f"no metric with id {metric_id!r}")
+    """One metric, counting only its own claims and its narrower metrics' (an index range
+    each), not the whole claim table."""
+    row = require_metric(conn, metric_id=metric_id)
+    links = _broader_links(conn)
+    counts = _claim_counts(conn, _narrower_closure(links, [metric_id]))
+    return _metric_record(row, links, counts)
 
 
 def _entity_select(*, speakers_only: bool) -> Any:
@@ -110,7 +128,7 @@ def _aliases(conn: Connection, entity_ids: list[str]) -> dict[str, list[str]]:
         .where(alias_t.c.entity_id.in_(entity_ids))
         .order_by(alias_t.c.entity_id, alias_t.c.alias)
     )
-    names = {}
+    names: dict[str, list[str]] = {}
     for row in rows:
         names.setdefault(row.entity_id, []).append(row.alias)
     for entity_id, aliases in names.items():

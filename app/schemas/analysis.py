@@ -4,6 +4,7 @@ from datetime import date
 from enum import StrEnum
 
 from pydantic import ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
 from app.dates import Precision
 from app.models.search import SearchKind
@@ -23,8 +24,29 @@ class FacetCount(PublicModel):
     count: int = Field(description="Matching claims with this value.", examples=[4])
 
 
-CLAIM_FACETS_EXAMPLE = {
+class FacetSizes(PublicModel):
+    """How many distinct values each facet has among the matching claims (a facet lists
+    at most `values_per_facet` of them, the most frequent)."""
+
+    metric: int = Field(description="Distinct metrics.", examples=[4])
+    speaker: int = Field(description="Distinct speakers.", examples=[1])
+    subject: int = Field(description="Distinct subjects.", examples=[2])
+    source: int = Field(description="Distinct sources citing them.", examples=[2])
+    qualifier: int = Field(description="Distinct qualifiers.", examples=[2])
+    stated_month: int = Field(description="Distinct stated months (null included).", examples=[2])
+
+
+CLAIM_FACETS_EXAMPLE: JsonDict = {
     "total": 4,
+    "values_per_facet": 100,
+    "distinct_values": {
+        "metric": 4,
+        "speaker": 1,
+        "subject": 2,
+        "source": 2,
+        "qualifier": 2,
+        "stated_month": 2,
+    },
     "metric": [
         {"value": "equipment-losses", "label": "Equipment losses", "count": 1},
         {"value": "personnel-casualties", "label": "Personnel casualties", "count": 1},
@@ -67,6 +89,13 @@ class ClaimFacets(PublicModel):
     model_config = ConfigDict(json_schema_extra={"examples": [CLAIM_FACETS_EXAMPLE]})
 
     total: int = Field(description="Claims matching the filters.", examples=[4])
+    values_per_facet: int = Field(
+        description="The most values a facet lists (the `limit` asked for).", examples=[100]
+    )
+    distinct_values: FacetSizes = Field(
+        description="Distinct values per facet; more than `values_per_facet` means the facet "
+        "lists only the most frequent."
+    )
     metric: list[FacetCount] = Field(description="Counts by metric id.")
     speaker: list[FacetCount] = Field(description="Counts by speaker id.")
     subject: list[FacetCount] = Field(description="Counts by subject id.")
@@ -74,7 +103,7 @@ class ClaimFacets(PublicModel):
     qualifier: list[FacetCount] = Field(description="Counts by qualifier.")
     stated_month: list[FacetCount] = Field(
         description="Counts by stated month, `YYYY-MM`; a claim dated only to a year counts "
-        "under `YYYY`, an undated one under null."
+        "under `YYYY`, an undated one under null. The most frequent months, in date order."
     )
 
 
@@ -111,7 +140,7 @@ class Series(PublicModel):
     points: list[SeriesPoint] = Field(description="Ordered by reference date, then claim id.")
 
 
-METRIC_SERIES_EXAMPLE = {
+METRIC_SERIES_EXAMPLE: JsonDict = {
     "metric": {
         "id": "prisoners-captured",
         "name": "Prisoners captured",

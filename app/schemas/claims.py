@@ -4,7 +4,7 @@ from datetime import date
 from enum import StrEnum
 
 from pydantic import ConfigDict, Field, GetJsonSchemaHandler
-from pydantic.json_schema import JsonSchemaValue
+from pydantic.json_schema import JsonDict, JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from app.dates import Precision
@@ -54,7 +54,7 @@ class EventRef(PublicModel):
     )
 
 
-CLAIM_EXAMPLE = {
+CLAIM_EXAMPLE: JsonDict = {
     "id": "general-staff-russian-prisoners-2025-02-05",
     "metric": {
         "id": "prisoners-captured",
@@ -136,7 +136,7 @@ class ClaimPublic(PublicModel):
     citations: list[Citation] = Field(description="Verbatim quotes; the first is the main one.")
 
 
-CLAIM_PAGE_EXAMPLE = {
+CLAIM_PAGE_EXAMPLE: JsonDict = {
     "items": [
         {
             "id": "syrskyi-russian-casualties-2025-01-01",

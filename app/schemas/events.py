@@ -3,6 +3,7 @@
 from datetime import date
 
 from pydantic import ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
 from app.dates import Precision
 from app.schemas.common import Citation, Page, PublicModel
@@ -16,7 +17,7 @@ class EventEntity(PublicModel):
     role: str | None = Field(description="The entity's part in the event.", examples=["deployed"])
 
 
-EVENT_EXAMPLE = {
+EVENT_EXAMPLE: JsonDict = {
     "id": "dprk-troops-arrive-in-kursk",
     "title": "First North Korean soldiers arrive in Kursk",
     "type": "deployment",

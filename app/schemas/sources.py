@@ -3,11 +3,12 @@
 from datetime import date
 
 from pydantic import ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
 from app.dates import Precision
 from app.schemas.common import Page, PublicModel
 
-SOURCE_EXAMPLE = {
+SOURCE_EXAMPLE: JsonDict = {
     "id": "general-staff-kursk-operation-summary-2025-02-06",
     "title": "The Kursk Offensive Operation: the General Staff's summary of enemy losses as of "
     "February 5, 2025",

@@ -1,12 +1,13 @@
 """Metrics, entities and speakers: the vocabulary claims are written in."""
 
 from pydantic import ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
 from app.models.entity import EntityKind, Side
 from app.models.metric import MetricKind
 from app.schemas.common import Page, PublicModel
 
-METRIC_EXAMPLE = {
+METRIC_EXAMPLE: JsonDict = {
     "id": "uav-losses",
     "name": "UAV losses",
     "unit": "units",
@@ -80,7 +81,7 @@ class MetricPage(Page[MetricPublic]):
     )
 
 
-ENTITY_EXAMPLE = {
+ENTITY_EXAMPLE: JsonDict = {
     "id": "oleksandr-syrskyi",
     "name": "Oleksandr Syrskyi",
     "kind": "person",

@@ -163,6 +163,31 @@ def test_disagreeing_pairs_are_reported_with_gap_and_reason(conflicting_client: 
     assert len(found) == 2
 
 
+def test_disagreements_too_broad_to_compare_are_refused_with_a_reason(
+    conflicting_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.queries import disagreements
+
+    # The 5,000 claim is close in time to the three General Staff/Syrskyi prisoner counts.
+    monkeypatch.setattr(disagreements, "MAX_COMPARISONS", 2)
+    response = conflicting_client.get("/v1/disagreements?metric=prisoners-captured&limit=7")
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "pairs of claims are close enough in time" in response.json()["detail"]
+    monkeypatch.setattr(disagreements, "MAX_COMPARISONS", 1_000)
+    monkeypatch.setattr(disagreements, "MAX_CLAIMS", 3)
+    response = conflicting_client.get("/v1/disagreements?metric=prisoners-captured&limit=8")
+    assert response.status_code == 422
+    assert "4 claims match" in response.json()["detail"]
+    monkeypatch.setattr(disagreements, "MAX_CLAIMS", 4)
+    assert (
+        conflicting_client.get("/v1/disagreements?metric=prisoners-captured&limit=9").json()[
+            "total"
+        ]
+        == 2
+    )
+
+
 def test_disagreement_filters(conflicting_client: TestClient) -> None:
     assert conflicting_client.get("/v1/disagreements?speaker=Kyiv").json()["total"] == 2
     assert conflicting_client.get("/v1/disagreements?speaker=syrskyi").json()["total"] == 0
@@ -186,6 +211,38 @@ def test_facets_count_by_every_dimension(client: TestClient) -> None:
     months = {f["value"]: f["count"] for f in facets["stated_month"]}
     assert months == {"2024-12": 1, "2025-01": 2, "2025-02": 5, None: 4}
     assert sum(f["count"] for f in facets["qualifier"]) == 12
+
+
+def test_facets_list_the_most_frequent_values_and_say_how_many_there_are(
+    client: TestClient,
+) -> None:
+    facets = client.get("/v1/claims/facets?subject=dprk-forces&limit=2").json()
+    assert facets["values_per_facet"] == 2
+    assert facets["distinct_values"] == {
+        "metric": 9,
+        "speaker": 6,
+        "subject": 1,
+        "source": 3,
+        "qualifier": 3,
+        "stated_month": 4,
+    }
+    assert [(f["value"], f["count"]) for f in facets["speaker"]] == [
+        ("general-staff-ukraine", 5),
+        ("outlet-source-003", 3),
+    ]
+    assert facets["speaker"][0]["label"] == "General Staff of the Armed Forces of Ukraine"
+    # The two most frequent months (February 2025, then undated), listed in date order.
+    assert [(f["value"], f["count"]) for f in facets["stated_month"]] == [
+        ("2025-02", 5),
+        (None, 4),
+    ]
+    everything = client.get("/v1/claims/facets?subject=dprk-forces").json()
+    assert everything["values_per_facet"] == 100
+    assert {k: len(everything[k]) for k in everything["distinct_values"]} == facets[
+        "distinct_values"
+    ]
+    assert client.get("/v1/claims/facets?limit=0").status_code == 422
+    assert client.get("/v1/claims/facets?limit=1001").status_code == 422
 
 
 def test_facets_take_the_claim_filters(client: TestClient) -> None:

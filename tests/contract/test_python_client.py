@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -113,7 +114,7 @@ def test_walk_every_page_with_the_cursor(api: SimpleNamespace, client: object) -
     pages = 0
     cursor = None
     while True:
-        kwargs = {"cursor": cursor} if cursor else {}
+        kwargs: dict[str, Any] = {"cursor": cursor} if cursor else {}
         page = api.list_claims.sync(client=client, limit=7, count=True, **kwargs)
         assert isinstance(page, api.models.ClaimPage)
         assert page.total == 44

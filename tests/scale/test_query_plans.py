@@ -79,7 +79,7 @@ def cases(engine: Engine) -> list[Case]:
         top_event, other_event = events.scalars().all()
         source = _one(conn, "SELECT source_id FROM citation ORDER BY source_id LIMIT 1 OFFSET 77")
         exact_value = _one(conn, "SELECT value FROM claim WHERE value > 1000 LIMIT 1")
-    march = {"stated_from": date(2025, 3, 1), "stated_to": date(2025, 3, 31)}
+    march: dict[str, Any] = {"stated_from": date(2025, 3, 1), "stated_to": date(2025, 3, 31)}
     return [
         Case("no filter", ClaimFilters()),
         Case("metric", ClaimFilters(metric=["uav-losses"])),

@@ -5,7 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from app.api.deps import MAX_TEXT_LENGTH, ConnDep, CursorQuery
+from app.api.deps import (
+    MAX_TEXT_LENGTH,
+    CursorQuery,
+    MetricsQuery,
+    SubjectsQuery,
+    WorkerDep,
+)
 from app.api.errors import INVALID
 from app.api.responses import json_response
 from app.models.search import SearchKind
@@ -39,7 +45,7 @@ def _offset(cursor: str | None, kind: str) -> int:
     responses=INVALID,
 )
 async def search_all(
-    conn: ConnDep,
+    worker: WorkerDep,
     q: Annotated[
         str,
         Query(
@@ -60,7 +66,9 @@ async def search_all(
 ) -> Response:
     """Search claims, events and sources by relevance, with highlighted snippets."""
     offset = _offset(cursor, "search")
-    hits = search.search(conn, q=q, kinds=kind, limit=limit + 1, offset=offset)
+    hits = await worker(
+        lambda conn: search.search(conn, q=q, kinds=kind, limit=limit + 1, offset=offset)
+    )
     more = len(hits) > limit
     return json_response(
         {
@@ -80,21 +88,9 @@ async def search_all(
     responses=INVALID,
 )
 async def list_disagreements(
-    conn: ConnDep,
-    metric: Annotated[
-        list[str],
-        Query(
-            max_length=50, description="Metric id; repeatable.", examples=["personnel-casualties"]
-        ),
-    ] = [],  # noqa: B006
-    subject: Annotated[
-        list[str],
-        Query(
-            max_length=50,
-            description="Subject id or alias; repeatable.",
-            examples=["russian-forces"],
-        ),
-    ] = [],  # noqa: B006
+    worker: WorkerDep,
+    metric: MetricsQuery = [],  # noqa: B006
+    subject: SubjectsQuery = [],  # noqa: B006
     speaker: Annotated[
         list[str],
         Query(
@@ -110,15 +106,21 @@ async def list_disagreements(
     Comparable: about the same event; stocks with as-of dates within 7 days; flows with the
     same start and ends within 7 days (bands must overlap) or nested windows (the shorter
     window may not claim more). "approximately" means ±10 %, "nearly" [-10 %, 0].
+
+    A request too broad to compare (over 200,000 claims, or over 1,000,000 pairs of claims
+    close in time) is refused with 422: narrow it with `metric` and `subject`.
     """
     offset = _offset(cursor, "disagreements")
-    pairs = disagreements.list_disagreements(conn, metric=metric, subject=subject, speaker=speaker)
-    page = pairs[offset : offset + limit]
-    more = offset + limit < len(pairs)
+    page, total = await worker(
+        lambda conn: disagreements.list_disagreements(
+            conn, metric=metric, subject=subject, speaker=speaker, offset=offset, limit=limit
+        )
+    )
+    more = offset + limit < total
     return json_response(
         {
             "items": page,
             "next_cursor": encode_cursor("disagreements", offset + limit, "") if more else None,
-            "total": len(pairs),
+            "total": total,
         }
     )

@@ -5,7 +5,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from app.api.deps import ClaimFiltersDep, ConnDep, CountQuery, CursorQuery, LimitQuery, id_path
+from app.api.deps import (
+    ClaimFiltersDep,
+    ConnDep,
+    CountQuery,
+    CursorQuery,
+    LimitQuery,
+    WorkerDep,
+    id_path,
+)
 from app.api.errors import INVALID, not_found
 from app.api.responses import json_response
 from app.queries import claims, facets
@@ -53,12 +61,26 @@ async def list_claims(
     response_description="Counts of the matching claims by facet.",
     responses=INVALID,
 )
-async def get_claim_facets(conn: ConnDep, filters: ClaimFiltersDep) -> Response:
+async def get_claim_facets(
+    worker: WorkerDep,
+    filters: ClaimFiltersDep,
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=facets.MAX_FACET_VALUES,
+            description="Values per facet, most frequent first "
+            f"(1-{facets.MAX_FACET_VALUES}); `distinct_values` says how many there are.",
+        ),
+    ] = facets.FACET_VALUES,
+) -> Response:
     """Count the matching claims by metric, speaker, subject, source, qualifier and month.
 
     Takes the same filters as `listClaims`, so a UI can show what narrowing would leave.
     """
-    return json_response(facets.claim_facets(conn, filters=filters))
+    return json_response(
+        await worker(lambda conn: facets.claim_facets(conn, filters=filters, limit=limit))
+    )
 
 
 @router.get(

@@ -23,6 +23,17 @@ _HEADERS_DOC = {
 }
 
 
+def _streamed(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI description of a streamed export (a body that is not JSON)."""
+    return {
+        200: {
+            "content": {media_type: {"schema": {"type": "string"}}},
+            "description": description,
+            "headers": _HEADERS_DOC,
+        }
+    } | INVALID
+
+
 def _stream(
     request: Request,
     conn: Any,
@@ -53,14 +64,7 @@ def _stream(
     operation_id="exportClaimsCsv",
     summary="Export claims as CSV",
     response_class=StreamingResponse,
-    responses={
-        200: {
-            "content": {"text/csv": {"schema": {"type": "string"}}},
-            "description": "CSV, one row per claim with its first citation.",
-            "headers": _HEADERS_DOC,
-        }
-    }
-    | INVALID,
+    responses=_streamed("text/csv", "CSV, one row per claim with its first citation."),
 )
 async def export_claims_csv(
     request: Request, conn: ConnDep, filters: ClaimFiltersDep
@@ -76,14 +80,9 @@ async def export_claims_csv(
     operation_id="exportClaimsNdjson",
     summary="Export claims as NDJSON",
     response_class=StreamingResponse,
-    responses={
-        200: {
-            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
-            "description": "One claim object per line, as getClaim returns it.",
-            "headers": _HEADERS_DOC,
-        }
-    }
-    | INVALID,
+    responses=_streamed(
+        "application/x-ndjson", "One claim object per line, as getClaim returns it."
+    ),
 )
 async def export_claims_ndjson(
     request: Request, conn: ConnDep, filters: ClaimFiltersDep

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from app.api.deps import ConnDep
+from app.api.deps import WorkerDep
 from app.api.responses import json_response
 from app.queries import stats
 from app.schemas.stats import Health, Stats
@@ -30,6 +30,6 @@ async def health() -> Response:
     response_model=Stats,
     response_description="Counts and the dataset version.",
 )
-async def get_stats(conn: ConnDep) -> Response:
+async def get_stats(worker: WorkerDep) -> Response:
     """Count sources, claims, events, entities and metrics; give the dataset version."""
-    return json_response(stats.get_stats(conn))
+    return json_response(await worker(stats.get_stats))

@@ -10,6 +10,9 @@ from app.api.deps import (
     CountQuery,
     CursorQuery,
     LimitQuery,
+    SpeakersQuery,
+    SubjectsQuery,
+    WorkerDep,
     first_day,
     id_path,
     last_day,
@@ -38,10 +41,11 @@ METRIC_NOT_FOUND = not_found("metric", "/v1/metrics")
     response_model=MetricPage,
     response_description="Every metric, by id, on one page.",
 )
-async def list_metrics(conn: ConnDep) -> Response:
+async def list_metrics(worker: WorkerDep) -> Response:
     """List the metric vocabulary with claim counts and broader/narrower links."""
-    # The vocabulary is small and always served whole, so its total is free.
-    metrics = vocabulary.list_metrics(conn)
+    # The vocabulary is small and always served whole, so its total is free; the counts
+    # read every claim.
+    metrics = await worker(vocabulary.list_metrics)
     return json_response({"items": metrics, "next_cursor": None, "total": len(metrics)})
 
 
@@ -53,9 +57,11 @@ async def list_metrics(conn: ConnDep) -> Response:
     response_description="The metric.",
     responses=METRIC_NOT_FOUND | INVALID,
 )
-async def get_metric(conn: ConnDep, metric_id: MetricIdPath) -> Response:
+async def get_metric(worker: WorkerDep, metric_id: MetricIdPath) -> Response:
     """Get one metric with its claim counts and broader/narrower links."""
-    return json_response(vocabulary.get_metric(conn, metric_id=metric_id))
+    return json_response(
+        await worker(lambda conn: vocabulary.get_metric(conn, metric_id=metric_id))
+    )
 
 
 @metrics_router.get(
@@ -67,20 +73,10 @@ async def get_metric(conn: ConnDep, metric_id: MetricIdPath) -> Response:
     responses=METRIC_NOT_FOUND | INVALID,
 )
 async def list_metric_series(
-    conn: ConnDep,
+    worker: WorkerDep,
     metric_id: MetricIdPath,
-    subject: Annotated[
-        list[str],
-        Query(
-            max_length=50,
-            description="Subject id or alias; repeatable.",
-            examples=["russian-forces"],
-        ),
-    ] = [],  # noqa: B006
-    speaker: Annotated[
-        list[str],
-        Query(max_length=50, description="Speaker id or alias; repeatable.", examples=["syrskyi"]),
-    ] = [],  # noqa: B006
+    subject: SubjectsQuery = [],  # noqa: B006
+    speaker: SpeakersQuery = [],  # noqa: B006
     date_from: Annotated[
         str | None,
         Query(
@@ -108,7 +104,9 @@ async def list_metric_series(
         period_from=first_day("from", date_from),
         period_to=last_day("to", date_to),
     )
-    return json_response(series.metric_series(conn, metric_id=metric_id, filters=filters))
+    return json_response(
+        await worker(lambda conn: series.metric_series(conn, metric_id=metric_id, filters=filters))
+    )
 
 
 @entities_router.get(
