@@ -1,5 +1,6 @@
 """The application: routers, error handlers, caching and CORS over a read-only database."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -51,6 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # What is built by now lives as long as the process: moving it out of the cyclic
+        # collector's reach spares every full collection a pass over it (measured at 1M
+        # claims: a gen-2 pass took 80-90 ms, the p99 of a single connection).
+        gc.freeze()
         yield
         engine.dispose()
 

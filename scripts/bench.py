@@ -20,6 +20,7 @@ everything to bench-results.json.
 """
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -582,6 +583,15 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def drain(server: Server, path: str) -> None:
+    """Wait until the server has worked off what wrk left in flight when it stopped (a slow
+    case at 32 connections leaves up to 32 requests queued), so that they do not count
+    against the next measurement."""
+    # A stalled server is noticed (and restarted) by the caller.
+    with contextlib.suppress(httpx.HTTPError):
+        httpx.get(server.base + path, timeout=120)
+
+
 def run_target(
     name: str,
     start: Any,
@@ -599,7 +609,9 @@ def run_target(
             for case, paths in paths_by_case.items():
                 if warmup:
                     wrk(server.base, paths, c, warmup)
+                    drain(server, paths[0])
                 result = wrk(server.base, paths, c, seconds)
+                drain(server, paths[0])
                 result["load_average"] = load_average()
                 results[f"{case}@{c}"] = result
                 if result["requests"]:
