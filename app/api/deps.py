@@ -116,26 +116,21 @@ def _ordered(parameter: str, low: object, high: object) -> None:
         raise InvalidParameterError(parameter, "the lower bound is after the upper bound")
 
 
+MAX_REPEATS = 50  # values of one repeatable filter
+
+
+def repeatable(description: str, example: str) -> Any:
+    """A query parameter that may be given several times (`speaker=a&speaker=b`)."""
+    return Query(max_length=MAX_REPEATS, description=description, examples=[example])
+
+
 # The repeatable filters that several endpoints take, declared once.
-MetricsQuery = Annotated[
-    list[str],
-    Query(max_length=50, description="Metric id; repeatable.", examples=["prisoners-captured"]),
-]
+MetricsQuery = Annotated[list[str], repeatable("Metric id; repeatable.", "prisoners-captured")]
 SpeakersQuery = Annotated[
-    list[str],
-    Query(
-        max_length=50,
-        description="Speaker id or alias, case-insensitive; repeatable.",
-        examples=["zelensky"],
-    ),
+    list[str], repeatable("Speaker id or alias, case-insensitive; repeatable.", "zelensky")
 ]
 SubjectsQuery = Annotated[
-    list[str],
-    Query(
-        max_length=50,
-        description="Subject entity id or alias; repeatable.",
-        examples=["russian-forces"],
-    ),
+    list[str], repeatable("Subject entity id or alias; repeatable.", "russian-forces")
 ]
 
 
@@ -151,19 +146,13 @@ async def claim_filters(
     subject: SubjectsQuery = [],  # noqa: B006
     source: Annotated[
         list[str],
-        Query(
-            max_length=50,
-            description="Source id (claims cited there); repeatable.",
-            examples=["general-staff-kursk-operation-summary-2025-02-06"],
+        repeatable(
+            "Source id (claims cited there); repeatable.",
+            "general-staff-kursk-operation-summary-2025-02-06",
         ),
     ] = [],  # noqa: B006
     event: Annotated[
-        list[str],
-        Query(
-            max_length=50,
-            description="Event id; repeatable.",
-            examples=["dprk-troops-arrive-in-kursk"],
-        ),
+        list[str], repeatable("Event id; repeatable.", "dprk-troops-arrive-in-kursk")
     ] = [],  # noqa: B006
     qualifier: Annotated[
         list[Qualifier], Query(max_length=5, description="Qualifier; repeatable.")

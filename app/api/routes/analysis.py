@@ -11,6 +11,7 @@ from app.api.deps import (
     MetricsQuery,
     SubjectsQuery,
     WorkerDep,
+    repeatable,
 )
 from app.api.errors import INVALID
 from app.api.responses import json_response
@@ -93,9 +94,7 @@ async def list_disagreements(
     subject: SubjectsQuery = [],  # noqa: B006
     speaker: Annotated[
         list[str],
-        Query(
-            max_length=50, description="Pairs where either claim is by this speaker (id or alias)."
-        ),
+        repeatable("Pairs where either claim is by this speaker (id or alias).", "syrskyi"),
     ] = [],  # noqa: B006
     limit: Annotated[int, Query(ge=1, le=500, description="Page size (1-500).")] = 50,
     cursor: CursorQuery = None,

@@ -14,6 +14,7 @@ from app.api.deps import (
     first_day,
     id_path,
     last_day,
+    repeatable,
 )
 from app.api.errors import INVALID, not_found
 from app.api.responses import json_response
@@ -61,12 +62,7 @@ async def list_events(
         ),
     ] = None,
     entity: Annotated[
-        list[str],
-        Query(
-            max_length=50,
-            description="Involved entity id or alias; repeatable.",
-            examples=["dprk-forces"],
-        ),
+        list[str], repeatable("Involved entity id or alias; repeatable.", "dprk-forces")
     ] = [],  # noqa: B006
     q: Annotated[
         str | None,
