@@ -1,7 +1,8 @@
 """Benchmark the API on a million claims against the framework ceiling and Datasette.
 
-    python scripts/bench.py                       # everything, ~9 minutes on 2 cores
+    python scripts/bench.py                       # everything, ~11 minutes on 2 cores
     python scripts/bench.py --duration 3 --skip-loader --connections 32
+    python scripts/bench.py --postgres-url postgresql+psycopg://...   # and the API on PostgreSQL
 
 In one run, on loopback only:
 1. the loader: a generated dataset (scripts/generate.py) written by the real bulk path,
@@ -13,7 +14,9 @@ In one run, on loopback only:
 3. the same request mix against a bare Starlette app returning exactly those bytes (the
    framework ceiling, same uvicorn) and against Datasette serving the same database file
    (the equivalent SQL through its JSON API);
-4. the API process's memory while it streams the full CSV export.
+4. the API process's memory while it streams the full CSV export;
+5. with --postgres-url, the same mix against the API on PostgreSQL (cache primed and off),
+   once that database is shown to hold the same dataset version as the SQLite file.
 
 Prints requests/s, p50 and p99 per endpoint with the ratios to both references and writes
 everything to bench-results.json.
@@ -47,8 +50,14 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 DEFAULT_DB = ROOT / "data" / "synthetic-{claims}-seed{seed}.db"
-TARGETS = ("api", "api_nocache", "starlette", "datasette")
-API_TARGETS = ("api", "api_nocache")
+TARGETS = ("api", "api_nocache", "starlette", "datasette", "api_pg", "api_pg_nocache")
+API_TARGETS = ("api", "api_nocache", "api_pg", "api_pg_nocache")
+API_LABELS = {
+    "api": "SQLite, as shipped, cache primed",
+    "api_nocache": "SQLite, cache off",
+    "api_pg": "PostgreSQL, as shipped, cache primed",
+    "api_pg_nocache": "PostgreSQL, cache off",
+}
 CLAIM_PAGE = 50
 
 
@@ -301,12 +310,19 @@ class Server:
                 self.proc.wait()
 
 
-def start_api(db: Path, *, cache: bool = False, mmap_bytes: int | None = None) -> Server:
-    """The API: uvicorn, one worker, access log off; the response cache as shipped or off."""
+def start_api(
+    db: Path,
+    *,
+    cache: bool = False,
+    mmap_bytes: int | None = None,
+    database_url: str | None = None,
+) -> Server:
+    """The API: uvicorn, one worker, access log off; the response cache as shipped or off;
+    on the SQLite file, or on `database_url` (PostgreSQL holding the same dataset)."""
     port = free_port()
     cmd = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
     cmd += ["--port", str(port), "--workers", "1", "--no-access-log", "--log-level", "warning"]
-    env = {"DATABASE_URL": f"sqlite:///{db}"}
+    env = {"DATABASE_URL": database_url or f"sqlite:///{db}"}
     if not cache:
         env["RESPONSE_CACHE_BYTES"] = "0"
     if mmap_bytes is not None:
@@ -639,7 +655,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=3, help="seconds per measured case")
     parser.add_argument("--warmup", type=int, default=1, help="seconds of warm-up per case")
     parser.add_argument("--connections", default="1,32", help="comma-separated")
-    parser.add_argument("--targets", default=",".join(TARGETS), help="api,starlette,datasette")
+    parser.add_argument(
+        "--targets",
+        default="api,api_nocache,starlette,datasette",
+        help="comma-separated, of " + ",".join(TARGETS),
+    )
+    parser.add_argument(
+        "--postgres-url",
+        help="also measure the API on this PostgreSQL database (targets api_pg and "
+        "api_pg_nocache); it must hold the same dataset: scripts/generate.py with the same "
+        "--claims and --seed and --database-url this URL",
+    )
     parser.add_argument("--cases", default="", help="only these cases (comma-separated)")
     parser.add_argument("--skip-loader", action="store_true", help="no loader measurement")
     parser.add_argument("--skip-export", action="store_true", help="no CSV export measurement")
@@ -653,7 +679,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.table:
         saved = json.loads(args.table.read_text())
-        print_table(saved["table"])
+        print_tables(saved["table"])
         print("\n".join(saved["targets"]))
         return 0
     if shutil.which("wrk") is None:
@@ -769,6 +795,8 @@ def main(argv: list[str] | None = None) -> int:
         http["datasette"] = run_target(
             "datasette", start_checked_datasette, ds_paths, connections, *timing
         )
+    if args.postgres_url:
+        measure_postgres(args.postgres_url, db, paths, bodies, connections, timing, http, results)
     results["http"] = http
 
     # 3. Memory while streaming the full CSV export.
@@ -791,11 +819,61 @@ def main(argv: list[str] | None = None) -> int:
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["machine"]["load_average_at_end"] = load_average()
     args.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
-    print_table(results["table"])
+    print_tables(results["table"])
     for line in results["targets"]:
         print(line)
     print(f"bench: {results['seconds']}s; results in {args.out}")
     return 0
+
+
+def measure_postgres(
+    url: str,
+    db: Path,
+    paths: dict[str, list[str]],
+    bodies: dict[str, tuple[bytes, str]],
+    connections: list[int],
+    timing: tuple[int, int],
+    http: dict[str, dict[str, Any]],
+    results: dict[str, Any],
+) -> None:
+    """The same mix against the API on PostgreSQL, once it is shown to answer every request
+    of the mix with the very bytes the API on SQLite gave (search apart: PostgreSQL ranks
+    with ts_rank_cd, not bm25), i.e. that it holds the same dataset."""
+    server = start_api(db, database_url=url)
+    different = []
+    try:
+        with httpx.Client(base_url=server.base, timeout=120) as client:
+            for case, case_paths in paths.items():
+                if case == "search":
+                    continue
+                different += [p for p in case_paths if client.get(p).content != bodies[p][0]]
+    finally:
+        server.stop()
+    results["postgres"] = {"same_bytes_as_sqlite": not different, "different": different[:5]}
+    if different:
+        print(
+            f"bench: PostgreSQL answers {len(different)} requests differently from SQLite "
+            f"(first: {different[0]}): skipped; load the same dataset there with "
+            "scripts/generate.py (same --claims and --seed)"
+        )
+        return
+    every_path = [p for case_paths in paths.values() for p in case_paths]
+    print("bench: api_pg (PostgreSQL, uvicorn, 1 worker, response cache primed with the mix)")
+    http["api_pg"] = run_target(
+        "api_pg",
+        lambda: prime_cache(start_api(db, cache=True, database_url=url), every_path),
+        paths,
+        connections,
+        *timing,
+    )
+    print("bench: api_pg_nocache (PostgreSQL, uvicorn, 1 worker, RESPONSE_CACHE_BYTES=0)")
+    http["api_pg_nocache"] = run_target(
+        "api_pg_nocache",
+        lambda: start_api(db, database_url=url),
+        paths,
+        connections,
+        *timing,
+    )
 
 
 def summary(
@@ -821,9 +899,18 @@ def summary(
     return rows
 
 
-def print_table(rows: list[dict[str, Any]]) -> None:
-    """One line per (case, connections): requests/s, p50 and p99 (ms) per target, ratios.
-    "stall": not one response within the run (each request took longer than the run)."""
+def print_tables(rows: list[dict[str, Any]]) -> None:
+    print_table(rows, ("api", "api_nocache"))
+    if any("api_pg" in row or "api_pg_nocache" in row for row in rows):
+        print("\nPostgreSQL (the same mix; ceiling and Datasette as above):")
+        print_table(rows, ("api_pg", "api_pg_nocache"))
+
+
+def print_table(rows: list[dict[str, Any]], apis: tuple[str, str]) -> None:
+    """One line per (case, connections): requests/s, p50 and p99 (ms) per target, ratios,
+    for an API target with its cache primed and off. "stall": not one response within the
+    run (each request took longer than the run)."""
+    api, nocache = apis
 
     def cell(r: dict[str, Any] | None) -> str:
         if not r:
@@ -845,13 +932,13 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     print("-" * len(head))
     for row in rows:
         print(
-            f"{row['case']:19} {row['connections']:>3} | {cell(row.get('api'))} | "
-            f"{cell(row.get('api_nocache'))} | "
+            f"{row['case']:19} {row['connections']:>3} | {cell(row.get(api))} | "
+            f"{cell(row.get(nocache))} | "
             f"{cell(row.get('starlette'))} | {cell(row.get('datasette'))} | "
-            f"{ratio(row, 'api_vs_starlette', '.1%'):>8} "
-            f"{ratio(row, 'api_vs_datasette', '.1f'):>6}x | "
-            f"{ratio(row, 'api_nocache_vs_starlette', '.1%'):>8} "
-            f"{ratio(row, 'api_nocache_vs_datasette', '.1f'):>6}x"
+            f"{ratio(row, f'{api}_vs_starlette', '.1%'):>8} "
+            f"{ratio(row, f'{api}_vs_datasette', '.1f'):>6}x | "
+            f"{ratio(row, f'{nocache}_vs_starlette', '.1%'):>8} "
+            f"{ratio(row, f'{nocache}_vs_datasette', '.1f'):>6}x"
         )
 
 
@@ -864,7 +951,7 @@ def targets_check(results: dict[str, Any], connections: list[int]) -> list[str]:
     def verdict(ok: bool) -> str:
         return "MET" if ok else "NOT MET"
 
-    for api, label in (("api", "as shipped, cache primed"), ("api_nocache", "cache off")):
+    for api, label in API_LABELS.items():
         for case in ("claims_metric_dates", "claims_speaker"):
             row = table.get((case, c))
             if not row or api not in row:
