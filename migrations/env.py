@@ -10,7 +10,7 @@ from app.db import create_write_engine
 from app.settings import get_settings
 
 # Created by the migrations with raw SQL, so autogenerate must not see them as drift.
-UNMANAGED_PREFIXES = ("search_fts", "ix_search_document_tsv")
+UNMANAGED_PREFIXES = ("search_fts", "search_tsv", "ix_search_document_tsv")
 
 
 def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:

@@ -1,7 +1,8 @@
 """The text that full-text search covers: one row per claim, event and source.
 
 SQLite indexes it with an FTS5 external-content table (`search_fts`), PostgreSQL with a GIN
-index over a `tsvector` expression; both are created by the migrations, not by the models.
+index over a stored, generated `tsvector` column (`search_tsv`); both are created by the
+migrations, not by the models.
 """
 
 from enum import StrEnum

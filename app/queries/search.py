@@ -50,8 +50,8 @@ def fts5_query(q: str) -> str:
     return " AND ".join(parts)
 
 
-# Must stay identical to the expression of the migration's GIN index (ix_search_document_tsv),
-# or PostgreSQL cannot use the index; tests/test_postgres_search.py checks the plan.
+# The expression of search_document's stored `search_tsv` column (migration 0004, GIN-indexed):
+# queries must build their tsquery with the same configuration.
 PG_CONFIG = "kursk_search"
 PG_PUNCTUATION = (
     "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
@@ -65,17 +65,11 @@ PG_RANK = "ts_rank_cd({document}, {query}, 2)"
 PG_HEADLINE_OPTIONS = "StartSel=<mark>, StopSel=</mark>, MaxWords=16, MinWords=8"
 
 
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def pg_document(table: str) -> str:
-    """The tsvector of a search_document row (`table` is its name or alias in the query)."""
-    spaces = " " * len(PG_PUNCTUATION)
-    return (
-        f"to_tsvector('{PG_CONFIG}', translate({table}.title || ' ' || {table}.body, "
-        f"{_sql_string(PG_PUNCTUATION)}, {_sql_string(spaces)}))"
-    )
+    """The tsvector of a search_document row (`table` is its name or alias in the query):
+    stored by PostgreSQL in a generated column, so that ranking reads it instead of
+    recomputing it from the text of every match."""
+    return f"{table}.search_tsv"
 
 
 def pg_tsquery(q: str, *, operator: str = "&") -> str:
