@@ -127,55 +127,56 @@ def _reason(a: _Claim, b: _Claim, comparability: str) -> str:
     )
 
 
-def _sweep_order(claims: list[_Claim]) -> list[tuple[Interval, int]]:
-    """(interval, index) of the claims a date can pair, by interval: as-of dates for
-    stocks, period starts for flows (a flow is compared by its window's start)."""
-    dated = []
-    for i, claim in enumerate(claims):
-        interval = claim.period_end if claim.kind == "stock" else claim.period_start
-        if interval is not None and claim.period_end is not None:
-            dated.append((interval, i))
-    dated.sort()
-    return dated
+@dataclass
+class _Group:
+    """The claims on one (metric, subject), in id order, with what pairing reads: by event,
+    and in date order (as-of dates for stocks, period starts for flows: a flow is compared
+    by its window's start). Built once, then counted and swept."""
 
+    claims: list[_Claim]
+    events: list[list[int]]
+    dated: list[tuple[Interval, int]]
 
-def _events(claims: list[_Claim]) -> list[list[int]]:
-    by_event: dict[str, list[int]] = defaultdict(list)
-    for i, claim in enumerate(claims):
-        if claim.event_id:
-            by_event[claim.event_id].append(i)
-    return list(by_event.values())
+    @classmethod
+    def of(cls, claims: list[_Claim]) -> "_Group":
+        by_event: dict[str, list[int]] = defaultdict(list)
+        dated = []
+        for i, claim in enumerate(claims):
+            if claim.event_id:
+                by_event[claim.event_id].append(i)
+            interval = claim.period_end if claim.kind == "stock" else claim.period_start
+            if interval is not None and claim.period_end is not None:
+                dated.append((interval, i))
+        dated.sort()
+        return cls(claims, list(by_event.values()), dated)
 
+    def candidate_count(self) -> int:
+        """How many pairs `candidates` will give at most, counted without pairing them."""
+        starts = [interval[0] for interval, _ in self.dated]
+        count = sum(len(members) * (len(members) - 1) // 2 for members in self.events)
+        for x, ((_, end), _) in enumerate(self.dated):
+            count += bisect_right(starts, end + _TOLERANCE, lo=x + 1) - x - 1
+        return count
 
-def _candidate_count(claims: list[_Claim]) -> int:
-    """How many pairs `_candidates` will give at most, counted without pairing them."""
-    dated = _sweep_order(claims)
-    starts = [interval[0] for interval, _ in dated]
-    count = sum(len(members) * (len(members) - 1) // 2 for members in _events(claims))
-    for x, ((_, end), _) in enumerate(dated):
-        count += bisect_right(starts, end + _TOLERANCE, lo=x + 1) - x - 1
-    return count
-
-
-def _candidates(claims: list[_Claim]) -> Iterator[tuple[int, int]]:
-    """Index pairs (i < j) that `_conflict` could find in conflict: the same event, or dates
-    close enough. A sweep in date order: past a claim's interval end plus the tolerance, no
-    later-starting claim is close to it."""
-    for members in _events(claims):
-        for x, i in enumerate(members):
-            for y in range(x + 1, len(members)):
-                yield i, members[y]
-    # Pairs about one event were all given above.
-    dated = _sweep_order(claims)
-    for x, ((_, end), i) in enumerate(dated):
-        reach = end + _TOLERANCE
-        for y in range(x + 1, len(dated)):
-            (start, _), j = dated[y]
-            if start > reach:
-                break
-            event = claims[i].event_id
-            if event is None or event != claims[j].event_id:
-                yield (i, j) if i < j else (j, i)
+    def candidates(self) -> Iterator[tuple[int, int]]:
+        """Index pairs (i < j) that `_conflict` could find in conflict: the same event, or
+        dates close enough. A sweep in date order: past a claim's interval end plus the
+        tolerance, no later-starting claim is close to it."""
+        for members in self.events:
+            for x, i in enumerate(members):
+                for y in range(x + 1, len(members)):
+                    yield i, members[y]
+        # Pairs about one event were all given above.
+        claims, dated = self.claims, self.dated
+        for x, ((_, end), i) in enumerate(dated):
+            reach = end + _TOLERANCE
+            for y in range(x + 1, len(dated)):
+                (start, _), j = dated[y]
+                if start > reach:
+                    break
+                event = claims[i].event_id
+                if event is None or event != claims[j].event_id:
+                    yield (i, j) if i < j else (j, i)
 
 
 def _lean_claims(conn: Connection, filters: ClaimFilters) -> dict[tuple[str, str], list[_Claim]]:
@@ -232,7 +233,8 @@ Pair = tuple[tuple[str, str], _Claim, _Claim, str, float]
 def _pairs(groups: dict[tuple[str, str], list[_Claim]], speakers: set[str] | None) -> list[Pair]:
     """Every conflicting pair (group, a, b, comparability, gap), by (metric, subject) and
     then by the two claim ids. Refused before any pairing if there are too many to try."""
-    candidates = sum(_candidate_count(claims) for claims in groups.values())
+    prepared = {key: _Group.of(claims) for key, claims in groups.items()}
+    candidates = sum(group.candidate_count() for group in prepared.values())
     if candidates > MAX_COMPARISONS:
         raise InvalidParameterError(
             "metric",
@@ -240,9 +242,9 @@ def _pairs(groups: dict[tuple[str, str], list[_Claim]], speakers: set[str] | Non
             f"{MAX_COMPARISONS:,}): narrow the request with metric and subject",
         )
     found = []
-    for key in sorted(groups):
-        claims = groups[key]
-        for i, j in _candidates(claims):
+    for key in sorted(prepared):
+        claims = prepared[key].claims
+        for i, j in prepared[key].candidates():
             a, b = claims[i], claims[j]
             if (
                 speakers is not None

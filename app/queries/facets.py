@@ -70,22 +70,28 @@ def claim_facets(
             None if stated_on is None else stated_on.isoformat()[: 4 if precision == "year" else 7]
         ] += n
     counts["stated_month"] = dict(months)
-    for facet in ("metric", "speaker", "subject", "qualifier"):
-        counts[facet] = grouped(claim_t.c[f"{facet}_id" if facet != "qualifier" else facet])
-    top = {facet: _top(values, limit) for facet, values in counts.items()}
+    c = claim_t.c
+    for facet, column in (
+        ("metric", c.metric_id),
+        ("speaker", c.speaker_id),
+        ("subject", c.subject_id),
+        ("qualifier", c.qualifier),
+    ):
+        counts[facet] = grouped(column)
+    top = {facet: _top(by_value, limit) for facet, by_value in counts.items()}
 
-    def values(facet: str) -> list[str]:
+    def listed(facet: str) -> list[str]:
         return [value for value, _ in top[facet]]
 
-    entities = _labels(conn, Entity, "name", [*values("speaker"), *values("subject")])
+    entities = _labels(conn, Entity, "name", [*listed("speaker"), *listed("subject")])
     return {
         "total": conn.execute(select(func.count()).select_from(claim_t).where(*where)).scalar_one(),
         "values_per_facet": limit,
-        "distinct_values": {facet: len(values) for facet, values in counts.items()},
-        "metric": _facet(top["metric"], _labels(conn, Metric, "name", values("metric"))),
+        "distinct_values": {facet: len(by_value) for facet, by_value in counts.items()},
+        "metric": _facet(top["metric"], _labels(conn, Metric, "name", listed("metric"))),
         "speaker": _facet(top["speaker"], entities),
         "subject": _facet(top["subject"], entities),
-        "source": _facet(top["source"], _labels(conn, Source, "title", values("source"))),
+        "source": _facet(top["source"], _labels(conn, Source, "title", listed("source"))),
         "qualifier": _facet(top["qualifier"]),
         "stated_month": sorted(_facet(top["stated_month"]), key=lambda i: i["value"] or "9999"),
     }

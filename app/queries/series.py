@@ -3,15 +3,16 @@
 from typing import Any
 
 from sqlalchemy import Connection, select
-from sqlalchemy.orm import aliased
 
-from app.models import Claim, Entity
-from app.queries.claims import ClaimFilters, filter_conditions, number
+from app.queries.claims import (
+    ClaimFilters,
+    claim_t,
+    filter_conditions,
+    number,
+    speaker_t,
+    subject_t,
+)
 from app.queries.vocabulary import require_metric
-
-claim_t = Claim.__table__  # type: ignore[attr-defined]
-speaker_t = aliased(Entity.__table__, name="speaker")  # type: ignore[attr-defined]
-subject_t = aliased(Entity.__table__, name="subject")  # type: ignore[attr-defined]
 
 
 def _reference(row: Any) -> tuple[Any, str, str] | None:
