@@ -8,7 +8,7 @@ through the citations, `q` through FTS5) and value ranges proven narrow fetch th
 claims by key and sort only those. Pages must equal what a plain query returns, and a deep
 keyset page must cost what the first one costs (counted in SQLite VM steps, not time).
 
-SCALE_CLAIMS sets the size (default 100,000).
+SCALE_CLAIMS sets the size (default 100,000; tests/scale/conftest.py).
 """
 
 import os
@@ -23,13 +23,10 @@ import pytest
 from sqlalchemy import Connection, Engine, event, select
 
 from app.db import create_read_engine
-from app.loader.build import build_dataset
-from app.loader.write import write_dataset
 from app.queries import claims as claim_queries
 from app.queries.claims import ClaimFilters, claim_t, filter_conditions, list_claims
 from app.queries.pagination import encode_cursor
 from app.schemas.claims import ClaimSort
-from scripts.generate import generate
 
 pytestmark = [
     pytest.mark.scale,
@@ -39,7 +36,6 @@ pytestmark = [
     ),
 ]
 
-SCALE_CLAIMS = int(os.environ.get("SCALE_CLAIMS", "100000"))
 PAGE = 50
 
 
@@ -53,11 +49,8 @@ class Case:
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    path: Path = tmp_path_factory.mktemp("scale") / "scale.db"
-    generated = generate(claims=SCALE_CLAIMS, seed=7)
-    write_dataset(build_dataset(generated.seeds), f"sqlite:///{path}")  # ends with ANALYZE
-    engine = create_read_engine(f"sqlite:///{path}")
+def engine(scale_db: Path) -> Iterator[Engine]:
+    engine = create_read_engine(f"sqlite:///{scale_db}")
     yield engine
     engine.dispose()
 
