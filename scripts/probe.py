@@ -191,6 +191,13 @@ def _replay(db: Path, requests: list[Request], rounds: int, mmap_bytes: int) -> 
         con.close()
 
 
+def capture_statements(db: Path, urls: list[str]) -> dict[str, list[tuple[str, Any]]]:
+    """The statements and parameters the app runs for each URL (response cache off)."""
+    reqs = [Request(url) for url in urls]
+    asyncio.run(_through_app(db, reqs, 1))
+    return {r.url: r.statements for r in reqs}
+
+
 def run_probe(db: Path, *, requests: int = 300, rounds: int = 3, seed: int = 1) -> ProbeResult:
     reqs = [Request(url) for url in probe_urls(db, requests, seed)]
     floor_ns, mmap_bytes = asyncio.run(_through_app(db, reqs, rounds))
