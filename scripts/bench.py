@@ -347,7 +347,7 @@ LONG_TAIL_MONTHS = [f"2024-{m:02d}" for m in range(8, 13)] + [f"2025-{m:02d}" fo
 # Upper value bounds wide enough that the page walks the date order (the API checks that
 # thousands of claims fall under them); the request number, as decimals, makes each distinct.
 WIDE_MAX_VALUES = ["100000", "250000", "500000", "1000000"]
-LIMITS = [str(n) for n in range(41, 61)]
+LIMITS = [str(n) for n in range(31, 71)]
 
 
 def build_long_tail(db: Path) -> list[LongTail]:
@@ -393,7 +393,7 @@ def build_long_tail(db: Path) -> list[LongTail]:
     speakers = column(
         "SELECT speaker_id FROM claim GROUP BY 1 HAVING count(*) > 60 ORDER BY 1 LIMIT 2000"
     )
-    sorts = ["stated_on", "-stated_on", "value", "-value"]
+    sorts = ["stated_on", "-stated_on", "value", "-value", "period_end", "-period_end"]
     ds_sorts = []
     for sort in sorts:
         path = f"/v1/claims?speaker={speakers[0]}&sort={sort}&limit=47"
@@ -402,7 +402,7 @@ def build_long_tail(db: Path) -> list[LongTail]:
     cases.append(
         LongTail(
             "lt_speaker",
-            "/v1/claims by speaker, 4 sorts, page size 41-60",
+            "/v1/claims by speaker, 6 sorts, page size 31-70",
             [len(speakers), len(sorts), len(LIMITS)],
             api=[
                 "/v1/claims?speaker=",
@@ -444,7 +444,7 @@ def build_long_tail(db: Path) -> list[LongTail]:
     cases.append(
         LongTail(
             "lt_deep_page",
-            "/v1/claims keyset page at 10-95% depth, 3 sorts, page size 41-60",
+            "/v1/claims keyset page at 10-95% depth, 3 sorts, page size 31-70",
             [len(cursor_sorts), per_sort, len(LIMITS)],
             api=[
                 "/v1/claims?sort=",
