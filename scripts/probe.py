@@ -198,6 +198,73 @@ def capture_statements(db: Path, urls: list[str]) -> dict[str, list[tuple[str, A
     return {r.url: r.statements for r in reqs}
 
 
+# Where a profiled function's own time is counted: the first pattern found in its file name.
+LAYERS = [
+    (
+        "sqlite3 (C: execute + fetch)",
+        ("method 'execute' of 'sqlite3", "method 'fetchall' of 'sqlite3"),
+    ),
+    ("app.queries (filters, records)", ("/app/queries/",)),
+    ("app.api (routes, deps, caching middleware)", ("/app/api/", "/app/main.py")),
+    ("sqlalchemy (statement building, compile cache, result rows)", ("/sqlalchemy/",)),
+    ("fastapi (params, dependencies, routing)", ("/fastapi/",)),
+    ("pydantic", ("/pydantic", "pydantic_core")),
+    ("starlette (routing, middleware, responses)", ("/starlette/",)),
+    ("httpx + ASGITransport (the probe's client)", ("/httpx/", "/sniffio/", "importlib")),
+    ("orjson", ("orjson",)),
+    ("asyncio / anyio", ("/asyncio/", "/anyio/")),
+]
+
+
+def profile_layers(db: Path, *, requests: int = 300, seed: int = 1) -> dict[str, float]:
+    """Microseconds per request of own (not cumulative) time per layer, under cProfile
+    (which inflates Python-heavy layers; read the shares, not the absolute sum)."""
+    import cProfile
+    import pstats
+
+    reqs = [Request(url) for url in probe_urls(db, requests, seed)]
+    profiler = cProfile.Profile()
+
+    async def run() -> None:
+        import httpx
+
+        from app.main import create_app
+        from app.settings import Settings
+
+        app = create_app(Settings(database_url=f"sqlite:///{db}", response_cache_bytes=0))
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://probe") as client:
+                for r in reqs:
+                    (await client.get(r.url)).raise_for_status()
+                profiler.enable()
+                for r in reqs:
+                    await client.get(r.url)
+                profiler.disable()
+
+    asyncio.run(run())
+    totals: dict[str, float] = {}
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+
+    def layer_of(key: tuple[str, int, str]) -> str | None:
+        where = f"{key[0]}:{key[2]}"
+        return next((label for label, keys in LAYERS if any(k in where for k in keys)), None)
+
+    for key, (_cc, _nc, own, _cum, callers) in stats.items():
+        layer = layer_of(key)
+        if layer is None and key[0] == "~" and callers:
+            # A builtin (isinstance, dict.get, ...): its time goes to its callers' layers.
+            for caller, (_c, _n, caller_own, _ct) in callers.items():
+                share = layer_of(caller) or "other (stdlib, ...)"
+                totals[share] = totals.get(share, 0.0) + caller_own
+            continue
+        layer = layer or "other (stdlib, ...)"
+        totals[layer] = totals.get(layer, 0.0) + own
+    return {
+        k: round(v * 1e6 / len(reqs), 1) for k, v in sorted(totals.items(), key=lambda x: -x[1])
+    }
+
+
 def run_probe(db: Path, *, requests: int = 300, rounds: int = 3, seed: int = 1) -> ProbeResult:
     reqs = [Request(url) for url in probe_urls(db, requests, seed)]
     floor_ns, mmap_bytes = asyncio.run(_through_app(db, reqs, rounds))
@@ -224,7 +291,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--show", type=int, default=0, help="print N requests' statements")
+    parser.add_argument("--layers", action="store_true", help="cProfile: own time per layer")
     args = parser.parse_args(argv)
+    if args.layers:
+        layers = profile_layers(args.db.resolve(), requests=args.requests, seed=args.seed)
+        for layer, us in layers.items():
+            print(f"{us:9.1f} us/request  {layer}")
+        print(f"{sum(layers.values()):9.1f} us/request  total under cProfile")
+        return 0
     result = run_probe(
         args.db.resolve(), requests=args.requests, rounds=args.rounds, seed=args.seed
     )

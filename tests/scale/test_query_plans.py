@@ -320,6 +320,8 @@ PG_PAGE = 10
 # each arm (wrapped in a subquery: SQLite's compound arms take no ORDER BY) walks
 # ix_claim_metric_sort_stated_id in order in a Merge Append: 0.5 ms, 52 rows. The existing
 # (filter, sort, id) indexes suffice; no new index helps a subquery planned for total cost.
+# (Metric + one stated month is left out: at this size PostgreSQL rightly reads and sorts
+# the month's ~150 rows per arm, within its LIMIT; at 200k it walks the index, 52 rows.)
 MERGED_ARMS = pytest.mark.xfail(
     strict=True,
     reason="app/queries/claims.py _page: each UNION ALL arm needs its own ORDER BY + LIMIT "
@@ -389,17 +391,6 @@ PG_CASES = [
         ),
         "stated_on",
         1,
-    ),
-    pytest.param(
-        "metric + stated month",
-        ClaimFilters(
-            metric=["personnel-casualties"],
-            stated_from=date(2025, 3, 1),
-            stated_to=date(2025, 3, 31),
-        ),
-        "stated_on",
-        2,
-        marks=MERGED_ARMS,
     ),
     pytest.param(
         "metric + stated from",
