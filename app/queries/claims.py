@@ -26,6 +26,7 @@ from app.queries.errors import InvalidParameterError, NotFoundError
 from app.queries.pagination import decode_cursor, encode_cursor
 from app.queries.search import claim_ids_matching
 from app.queries.vocabulary import expand_metrics, require_ids, resolve_entities
+from app.records import citation_record, claim_record
 from app.schemas.claims import ClaimSort
 
 claim_t = Claim.__table__  # type: ignore[attr-defined]
@@ -246,54 +247,6 @@ def _claim_select() -> Select[Any]:
         .join(subject_t, subject_t.c.id == c.subject_id)
         .outerjoin(event_t, event_t.c.id == c.event_id)
     )
-
-
-def number(value: float | None) -> float | int | None:
-    """38000.0 -> 38000: figures read as written; fractional values stay floats."""
-    return int(value) if value is not None and value.is_integer() else value
-
-
-def claim_record(row: Any, citations: list[dict[str, Any]]) -> dict[str, Any]:
-    """A claim row (from `_claim_select`) as the public ClaimPublic shape."""
-    m = row._mapping
-    return {
-        "id": m["id"],
-        "metric": {
-            "id": m["metric_id"],
-            "name": m["metric_name"],
-            "unit": m["unit"],
-            "kind": m["metric_kind"],
-        },
-        "subject": {"id": m["subject_id"], "name": m["subject_name"]},
-        "speaker": {"id": m["speaker_id"], "name": m["speaker_name"]},
-        "value": number(m["value"]),
-        "qualifier": m["qualifier"],
-        "hedge": m["hedge"],
-        "value_low": number(m["value_low"]),
-        "value_high": number(m["value_high"]),
-        "unit": m["unit"],
-        "place": m["place"],
-        "period_start": m["period_start"],
-        "period_start_precision": m["period_start_precision"],
-        "period_end": m["period_end"],
-        "period_end_precision": m["period_end_precision"],
-        "stated_on": m["stated_on"],
-        "stated_on_precision": m["stated_on_precision"],
-        "event": {"id": m["event_id"], "title": m["event_title"]} if m["event_id"] else None,
-        "note": m["note"],
-        "citations": citations,
-    }
-
-
-def citation_record(row: Any) -> dict[str, Any]:
-    """A claim or event citation row (joined with its source's title), as served."""
-    return {
-        "source_id": row.source_id,
-        "source_title": row.source_title,
-        "quote": row.quote,
-        "char_start": row.char_start,
-        "char_end": row.char_end,
-    }
 
 
 # Fixed text, expanding only the id list: the statement is not rebuilt per page and its rows

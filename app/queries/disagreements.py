@@ -28,9 +28,10 @@ from sqlalchemy import Connection, func, select
 
 from app.dates import last_day
 from app.models import Claim, Metric
-from app.queries.claims import ClaimFilters, claims_by_id, filter_conditions, number
+from app.queries.claims import ClaimFilters, claims_by_id, filter_conditions
 from app.queries.errors import InvalidParameterError
 from app.queries.vocabulary import resolve_entities
+from app.records import number
 
 claim_t = Claim.__table__  # type: ignore[attr-defined]
 metric_t = Metric.__table__  # type: ignore[attr-defined]

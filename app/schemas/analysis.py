@@ -1,6 +1,5 @@
 """Answers built from many claims: facets, time series, disagreements, search hits."""
 
-from datetime import date
 from enum import StrEnum
 
 from pydantic import ConfigDict, Field
@@ -10,7 +9,7 @@ from app.dates import Precision
 from app.models.search import SearchKind
 from app.qualifiers import Qualifier
 from app.schemas.claims import ClaimPublic, MetricRef
-from app.schemas.common import EntityRef, Page, PublicModel
+from app.schemas.common import DateText, EntityRef, Page, PublicModel
 
 
 class FacetCount(PublicModel):
@@ -120,14 +119,17 @@ class SeriesPoint(PublicModel):
     claim_id: str = Field(
         description="The claim this point is.", examples=["syrskyi-russian-prisoners-2025-01-01"]
     )
-    reference_date: date = Field(description="The period end (as-of date), else the stated date.")
+    reference_date: DateText = Field(
+        description="The period end (as-of date), else the stated date, at its precision."
+    )
     reference_precision: Precision = Field(description="Precision of `reference_date`.")
     reference_basis: ReferenceBasis = Field(description="Which date `reference_date` is.")
     value: float | None = Field(description="The figure as stated; null only for a range.")
     value_low: float | None = Field(description="Lower bound of the band; null means open.")
     value_high: float | None = Field(description="Upper bound of the band; null means open.")
     qualifier: Qualifier = Field(description="How the text qualifies the figure.")
-    stated_on: date | None = Field(description="When the speaker said it (first day).")
+    hedge: str | None = Field(description='The hedge word as written ("over", "some").')
+    stated_on: DateText | None = Field(description="When the speaker said it, at its precision.")
     stated_on_precision: Precision | None = Field(description="Precision of `stated_on`.")
     metric_id: str = Field(description="Differs from the series metric with include_narrower.")
 
@@ -161,6 +163,7 @@ METRIC_SERIES_EXAMPLE: JsonDict = {
                     "value_low": 700,
                     "value_high": None,
                     "qualifier": "at_least",
+                    "hedge": "over",
                     "stated_on": "2025-01-01",
                     "stated_on_precision": "day",
                     "metric_id": "prisoners-captured",

@@ -1,6 +1,5 @@
 """Claims as the API serves them: everything a reader needs in one object."""
 
-from datetime import date
 from enum import StrEnum
 
 from pydantic import ConfigDict, Field, GetJsonSchemaHandler
@@ -10,7 +9,7 @@ from pydantic_core import CoreSchema
 from app.dates import Precision
 from app.models.metric import MetricKind
 from app.qualifiers import Qualifier
-from app.schemas.common import Citation, EntityRef, Page, PublicModel
+from app.schemas.common import Citation, DateText, EntityRef, Page, PublicModel
 
 
 class ClaimSort(StrEnum):
@@ -117,17 +116,22 @@ class ClaimPublic(PublicModel):
     value_high: float | None = Field(description="Upper bound of the band; null means open.")
     unit: str = Field(description="Unit (always the metric's unit).")
     place: str | None = Field(description="Where the figure applies.")
-    period_start: date | None = Field(description="First day of the reference period.")
+    period_start: DateText | None = Field(
+        description="Start of the reference period, at its precision (YYYY, YYYY-MM or YYYY-MM-DD)."
+    )
     period_start_precision: Precision | None = Field(
         description="Precision of `period_start`; null when it is null."
     )
-    period_end: date | None = Field(
-        description="First day of the period's end; for a stock metric, the as-of date."
+    period_end: DateText | None = Field(
+        description="End of the reference period, at its precision; for a stock metric, the "
+        "as-of date."
     )
     period_end_precision: Precision | None = Field(
         description="Precision of `period_end`; null when it is null."
     )
-    stated_on: date | None = Field(description="When the speaker said it (first day).")
+    stated_on: DateText | None = Field(
+        description="When the speaker said it, at its precision (YYYY, YYYY-MM or YYYY-MM-DD)."
+    )
     stated_on_precision: Precision | None = Field(
         description="Precision of `stated_on`; null when it is null."
     )
