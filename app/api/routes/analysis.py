@@ -15,13 +15,14 @@ from app.api.deps import (
 )
 from app.api.errors import INVALID
 from app.api.responses import json_response
+from app.api.strict import StrictQueryRoute
 from app.models.search import SearchKind
 from app.queries import disagreements, search
 from app.queries.errors import InvalidParameterError
 from app.queries.pagination import decode_cursor, encode_cursor
 from app.schemas.analysis import DisagreementPage, SearchHitPage
 
-router = APIRouter(tags=["analysis"])
+router = APIRouter(route_class=StrictQueryRoute, tags=["analysis"])
 MAX_SEARCH_PAGE = 100
 
 

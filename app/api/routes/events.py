@@ -18,11 +18,12 @@ from app.api.deps import (
 )
 from app.api.errors import INVALID, not_found
 from app.api.responses import json_response
+from app.api.strict import StrictQueryRoute
 from app.dates import PARTIAL_DATE_PATTERN
 from app.queries import events
 from app.schemas.events import EventPage, EventPublic
 
-router = APIRouter(prefix="/v1/events", tags=["events"])
+router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/events", tags=["events"])
 
 
 @router.get(

@@ -19,6 +19,7 @@ from app.api.deps import (
 )
 from app.api.errors import INVALID, not_found
 from app.api.responses import json_response
+from app.api.strict import StrictQueryRoute
 from app.dates import PARTIAL_DATE_PATTERN
 from app.models.entity import EntityKind
 from app.queries import series, vocabulary
@@ -26,9 +27,9 @@ from app.queries.claims import ClaimFilters
 from app.schemas.analysis import MetricSeries
 from app.schemas.vocabulary import EntityPage, EntityPublic, MetricPage, MetricPublic
 
-metrics_router = APIRouter(prefix="/v1/metrics", tags=["metrics"])
-entities_router = APIRouter(prefix="/v1/entities", tags=["entities"])
-speakers_router = APIRouter(prefix="/v1/speakers", tags=["speakers"])
+metrics_router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/metrics", tags=["metrics"])
+entities_router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/entities", tags=["entities"])
+speakers_router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/speakers", tags=["speakers"])
 
 MetricIdPath = Annotated[str, id_path("metric", "prisoners-captured")]
 METRIC_NOT_FOUND = not_found("metric", "/v1/metrics")
