@@ -5,7 +5,13 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from app.queries.claims import ClaimFilters, claim_t, filter_conditions, speaker_t, subject_t
+from app.queries.claim_filters import (
+    ClaimFilters,
+    claim_t,
+    filter_conditions,
+    speaker_t,
+    subject_t,
+)
 from app.queries.vocabulary import require_metric
 from app.records import series_point
 

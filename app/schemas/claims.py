@@ -1,37 +1,12 @@
 """Claims as the API serves them: everything a reader needs in one object."""
 
-from enum import StrEnum
-
-from pydantic import ConfigDict, Field, GetJsonSchemaHandler
-from pydantic.json_schema import JsonDict, JsonSchemaValue
-from pydantic_core import CoreSchema
+from pydantic import ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
 from app.dates import Precision
 from app.models.metric import MetricKind
 from app.qualifiers import Qualifier
 from app.schemas.common import Citation, DateText, EntityRef, Page, PublicModel
-
-
-class ClaimSort(StrEnum):
-    """Sort keys for claims; `-` sorts descending. Unknown dates sort last ascending and
-    first descending; ties are broken by id."""
-
-    stated_on = "stated_on"
-    stated_on_desc = "-stated_on"
-    value = "value"
-    value_desc = "-value"
-    period_end = "period_end"
-    period_end_desc = "-period_end"
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        # `-value` is no identifier: name the members for generated clients
-        # (openapi-python-client and others read `x-enum-varnames`).
-        schema = handler.resolve_ref_schema(handler(core_schema))
-        schema["x-enum-varnames"] = [member.name for member in cls]
-        return schema
 
 
 class MetricRef(PublicModel):

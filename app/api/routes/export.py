@@ -11,7 +11,7 @@ from app.api.deps import ClaimFiltersDep, ConnDep
 from app.api.errors import INVALID
 from app.api.strict import StrictQueryRoute
 from app.queries import claims, export
-from app.queries.claims import ClaimFilters
+from app.queries.claim_filters import ClaimFilters
 
 router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/export", tags=["export"])
 
