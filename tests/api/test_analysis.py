@@ -101,10 +101,19 @@ def test_seed_data_has_one_disagreement_russia_against_syrskyi(client: TestClien
     "about 40 thousand" a month later; 60,000 stationed vs 70,000 sent are different
     metrics)."""
     body = client.get("/v1/disagreements").json()
-    assert body["total"] == 1
+    assert (body["next_cursor"], body["total"]) == (None, 1)
     assert [(p["claim_a"]["id"], p["claim_b"]["id"]) for p in body["items"]] == [
         ("russia-ukrainian-held-territory-zero-2025", "syrskyi-territory-held-2025")
     ]
+    # What was compared, and why the other pairs do not conflict.
+    comparison = body["comparison"]
+    assert comparison["claims"] == client.get("/v1/stats").json()["claims"]
+    assert comparison["pairs_compared"] > 0 and comparison["conflicting"] == 1
+    assert sum(comparison["not_conflicting"].values()) == comparison["pairs_compared"] - 1
+    n = comparison["claims"]
+    assert comparison["pairs_compared"] + sum(comparison["not_compared"].values()) == (
+        n * (n - 1) // 2
+    )
 
 
 CONFLICTING_TEXT = (
@@ -233,6 +242,7 @@ def test_facets_list_the_most_frequent_values_and_say_how_many_there_are(
         "subject": 1,
         "source": 3,
         "qualifier": 3,
+        "hedge": 6,
         "stated_month": 4,
     }
     assert [(f["value"], f["count"]) for f in facets["speaker"]] == [
