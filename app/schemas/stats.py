@@ -18,7 +18,7 @@ class Stats(PublicModel):
         json_schema_extra={
             "examples": [
                 {
-                    "dataset_version": "fe3d286ed2d7729a",
+                    "dataset_version": "5d1c8bfc831df232",
                     "sources": 5,
                     "claims": 45,
                     "citations": 57,
