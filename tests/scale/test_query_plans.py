@@ -327,7 +327,7 @@ PG_PAGE = 10
 # the month's ~150 rows per arm, within its LIMIT; at 200k it walks the index, 52 rows.)
 MERGED_ARMS = pytest.mark.xfail(
     strict=True,
-    reason="app/queries/claims.py _page: each UNION ALL arm needs its own ORDER BY + LIMIT "
+    reason="app/queries/keyset.py ordered_page: each UNION ALL arm needs its own ORDER BY + LIMIT "
     "for PostgreSQL (issue 12); remove this mark when it has them",
 )
 
