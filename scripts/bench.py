@@ -1,25 +1,30 @@
 """Benchmark the API on a million claims against the framework ceiling and Datasette.
 
-    python scripts/bench.py                       # everything, ~11 minutes on 2 cores
-    python scripts/bench.py --duration 3 --skip-loader --connections 32
+    python scripts/bench.py                       # everything, ~20 minutes on 2 cores
+    python scripts/bench.py --claims 200000 --duration 3 --skip-loader --skip-export
+    python scripts/bench.py --mixes long_tail --cases lt_metric_dates --connections 32
     python scripts/bench.py --postgres-url postgresql+psycopg://...   # and the API on PostgreSQL
 
 In one run, on loopback only:
 1. the loader: a generated dataset (scripts/generate.py) written by the real bulk path,
    claim-table rows/s side by side with a bare `sqlite3` `executemany` of the same rows in
    one transaction (generating the benchmark database first if it is missing);
-2. the API (uvicorn, 1 worker) under `wrk` at each connection count, for a fixed mix of
-   requests, twice: as shipped, its response cache primed with the mix ("api"), and with
-   the cache off, every request running its queries ("api_nocache");
-3. the same request mix against a bare Starlette app returning exactly those bytes (the
-   framework ceiling, same uvicorn) and against Datasette serving the same database file
-   (the equivalent SQL through its JSON API);
+2. the probe (scripts/probe.py): uncached filtered pages in-process against their own SQL;
+3. two request mixes under `wrk`, at each connection count, against each target:
+   - long tail (the headline): every request a URL never sent before, built by a wrk Lua
+     script from a request number (claims by metric + month, by speaker, deep keyset page,
+     claim by id);
+   - cached: a fixed mix of ~75 URLs, round-robin (also series, search, facets);
+   targets: the API (uvicorn, 1 worker) as shipped, response cache on ("api"; primed with
+   the cached mix, all misses in the long tail) and off ("api_nocache"); a bare Starlette
+   app answering the same bytes (the framework ceiling, same uvicorn); Datasette on the same
+   file, running the very statements the API ran (captured from the app in-process);
 4. the API process's memory while it streams the full CSV export;
-5. with --postgres-url, the same mix against the API on PostgreSQL (cache primed and off),
-   once that database is shown to hold the same dataset version as the SQLite file.
+5. with --postgres-url, both mixes against the API on PostgreSQL (cache on and off), once
+   that database is shown to answer the cached mix with the very bytes SQLite gave.
 
-Prints requests/s, p50 and p99 per endpoint with the ratios to both references and writes
-everything to bench-results.json.
+Prints requests/s, p50 and p99 per case with the ratios to both references, the issue's
+targets MET / NOT MET, and writes everything to bench-results.json.
 """
 
 import argparse
@@ -1172,8 +1177,9 @@ def main(argv: list[str] | None = None) -> int:
     results["cases"] = {
         c.name: {"what": c.what, "variants": [asdict(v) for v in c.variants]} for c in cases
     }
-    results["long_tail_cases"] = {
-        c.name: {"what": c.what, "distinct_urls": c.distinct} for c in tails
+    results["long_tail_cases"] = {  # distinct_urls None: unbounded
+        c.name: {"what": c.what, "distinct_urls": None if math.isinf(c.distinct) else c.distinct}
+        for c in tails
     }
 
     # The bytes the ceiling answers with, from the API (checking every request answers 200).
