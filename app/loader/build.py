@@ -12,6 +12,8 @@ from app.loader.errors import SeedError, SeedValidationError
 from app.loader.numerals import uncovered_numerals
 from app.loader.parse import ParsedFile, ParsedSeeds, SourceDocument
 from app.loader.schema import CitationSpec, ClaimSpec, EventSpec, SourceFile
+from app.loader.search_text import claim_search_body, entity_search_names, event_search_body
+from app.loader.synonyms import synonym_rows
 from app.models.entity import alias_key
 from app.models.metric import MetricKind
 from app.qualifiers import derive_band
@@ -53,6 +55,7 @@ class _Builder:
         self.entity_ids = {e.id for e in seeds.entities.spec.entities}
         self.metrics = {m.id: m for m in seeds.metrics.spec.metrics}
         self.entity_names = {e.id: e.name for e in seeds.entities.spec.entities}
+        self.search_names = entity_search_names(seeds.entities.spec.entities)
         self.event_ids = {e.id for doc in seeds.sources for e in doc.annotations.spec.events}
         # Spans quoted per source, for the number-coverage audit.
         self.spans: dict[str, list[tuple[int, int]]] = {sid: [] for sid in self.texts}
@@ -61,6 +64,7 @@ class _Builder:
         self._duplicates()
         self._entities()
         self._metrics()
+        self._synonyms()
         for doc in self.seeds.sources:
             self._source(doc)
         for doc in self.seeds.sources:
@@ -170,6 +174,13 @@ class _Builder:
             depth, cursor = depth + 1, self.metrics[cursor].broader
         return depth
 
+    def _synonyms(self) -> None:
+        parsed = self.seeds.synonyms
+        if parsed is not None:
+            rows, errors = synonym_rows(parsed.spec.synonyms, parsed.error)
+            self.dataset.rows("search_synonym").extend(rows)
+            self.errors.extend(errors)
+
     # -- sources --------------------------------------------------------------------------
     def _source(self, doc: SourceDocument) -> None:
         spec = doc.annotations.spec.source
@@ -257,7 +268,7 @@ class _Builder:
                 "kind": "event",
                 "ref_id": event.id,
                 "title": event.title,
-                "body": " ".join(filter(None, [event.description, event.place, *quotes])),
+                "body": event_search_body(event, quotes, self.search_names),
             }
         )
 
@@ -355,7 +366,7 @@ class _Builder:
                 "ref_id": claim.id,
                 "title": f"{self.entity_names.get(claim.speaker, claim.speaker)}: "
                 f"{metric.name if metric else claim.metric}",
-                "body": " ".join(quotes),
+                "body": claim_search_body(claim, quotes, self.search_names),
             }
         )
 

@@ -1,8 +1,22 @@
-"""Full-text search over claim quotes, events and source texts.
+"""Full-text search over claims, events and source texts, with phrases and synonyms.
 
-User text never reaches the FTS parser as syntax: it is split into words, each quoted, so
-`"`, `*`, `NEAR`, `OR` or unbalanced brackets are just words. A trailing `*` on a word asks
-for a prefix match.
+What a query means (both engines alike):
+- words are all required (AND); `word*` is a prefix; words joined by `-`, `'`, `.`, `,` or `/`
+  without spaces ("air-defence", "38,000", "Kursk's") are a phrase;
+- a double-quoted phrase, `"taken prisoner"`, matches those words in that order;
+- a word or an unquoted run of words that is a term of a synonym group (the `search_synonym`
+  table, from seeds/vocabulary/synonyms.yaml) matches any term of its group: `POW` is
+  `(POW OR "prisoner of war" OR ... OR captured)`. Quoted phrases and prefixes are taken as
+  typed, never expanded. The longest term wins ("prisoners of war" before "war").
+Limits: the first MAX_WORDS words count; a query expands to at most MAX_PHRASES phrases in all
+(a term whose group would pass that is searched as typed).
+
+User text never reaches the FTS parser as syntax: it is split into words (letters and digits
+only) and the expression is built from them, so `"`, `*`, `NEAR`, `OR` or unbalanced brackets
+are never operators.
+
+Entity names and aliases need no expansion here: the loader writes each claim's speaker and
+subject names with all their aliases (and an event's entities') into its search document.
 
 SQLite uses FTS5 (`porter unicode61`, bm25 ranking). PostgreSQL uses a GIN index over a
 tsvector built to match the same words: punctuation separates words, ASCII words go through
@@ -12,6 +26,8 @@ their relevance scores (bm25 vs ts_rank) differ, so hits may come in a different
 """
 
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -25,29 +41,150 @@ from sqlalchemy import (
     text,
 )
 
-from app.models import SearchDocument
-from app.models.search import SearchKind
+from app.models import SearchDocument, SearchSynonym
+from app.models.search import WORD, SearchKind, search_words
 from app.queries.errors import InvalidParameterError
 
 doc_t = SearchDocument.__table__  # type: ignore[attr-defined]
-_WORD_RE = re.compile(r"\w+\*?", re.UNICODE)
+synonym_t = SearchSynonym.__table__  # type: ignore[attr-defined]
 MAX_WORDS = 16
+# A synonym term has at most this many words (the loader refuses longer ones), so a query
+# looks up runs of at most this many words.
+MAX_TERM_WORDS = 6
+MAX_PHRASES = 64
+# A quoted phrase, or a unit of unquoted text: a word or words joined by connectors,
+# optionally ending in `*`.
+_TOKEN_RE = re.compile(rf'"(?P<quoted>[^"]*)"|(?P<unit>{WORD}(?:[-\'’.,/]{WORD})*)(?P<star>\*?)')
 
 
-def _words(q: str) -> list[str]:
-    words = _WORD_RE.findall(q)[:MAX_WORDS]
-    if not words:
+@dataclass(frozen=True)
+class Phrase:
+    """Words that must stand in this order, lower-cased; the last one a prefix if `prefix`."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class _Unit:
+    phrase: Phrase
+    literal: bool  # quoted or a prefix: taken as typed, never a synonym
+
+
+# What to match: every item required, any phrase of an item enough.
+Query = list[tuple[Phrase, ...]]
+
+
+def _units(q: str) -> list[_Unit]:
+    units: list[_Unit] = []
+    budget = MAX_WORDS
+    for match in _TOKEN_RE.finditer(q):
+        quoted = match.group("quoted")
+        words = search_words(quoted if quoted is not None else match.group("unit"))[:budget]
+        if not words:
+            continue
+        budget -= len(words)
+        prefix = bool(match.group("star")) and quoted is None
+        units.append(_Unit(Phrase(tuple(words), prefix), quoted is not None or prefix))
+        if budget == 0:
+            break
+    if not units:
         raise InvalidParameterError("q", "needs at least one letter or digit to search for")
-    return words
+    return units
 
 
-def fts5_query(q: str) -> str:
-    """A safe FTS5 MATCH expression: every word quoted, all required, `word*` = prefix."""
-    parts = []
-    for word in _words(q):
-        prefix = word.endswith("*")
-        parts.append('"' + word.rstrip("*").replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " AND ".join(parts)
+def _runs(units: list[_Unit]) -> list[list[_Unit]]:
+    """Maximal runs of units that may be synonym terms (not quoted, not prefixes)."""
+    runs: list[list[_Unit]] = [[]]
+    for unit in units:
+        if unit.literal:
+            runs.append([])
+        else:
+            runs[-1].append(unit)
+    return [run for run in runs if run]
+
+
+def _key(run: Sequence[_Unit]) -> str:
+    return " ".join(word for unit in run for word in unit.phrase.words)
+
+
+def candidate_keys(units: list[_Unit]) -> set[str]:
+    """Every run of up to MAX_TERM_WORDS words a synonym term could be."""
+    keys = set()
+    for run in _runs(units):
+        for start in range(len(run)):
+            for end in range(start + 1, len(run) + 1):
+                key = _key(run[start:end])
+                if key.count(" ") >= MAX_TERM_WORDS:
+                    break
+                keys.add(key)
+    return keys
+
+
+def build_query(q: str, synonyms: Mapping[str, Sequence[str]]) -> Query:
+    """Parse q and expand its synonym terms; `synonyms` maps a term key to its group's terms."""
+    units = _units(q)
+    query: Query = []
+    phrases = 0
+    at = 0
+    while at < len(units):
+        unit = units[at]
+        span, group = 1, None
+        if not unit.literal:
+            # The longest run of unquoted units from here that is a synonym term.
+            for end in range(len(units), at, -1):
+                run = units[at:end]
+                if any(u.literal for u in run):
+                    continue
+                terms = synonyms.get(_key(run))
+                if terms and phrases + len(terms) <= MAX_PHRASES:
+                    span, group = end - at, terms
+                    break
+        if group is None:
+            alternatives: tuple[Phrase, ...] = (unit.phrase,)
+        else:
+            typed = Phrase(tuple(w for u in units[at : at + span] for w in u.phrase.words))
+            members = [Phrase(tuple(search_words(term))) for term in group]
+            alternatives = tuple(dict.fromkeys([typed, *(m for m in members if m.words)]))
+        phrases += len(alternatives)
+        query.append(alternatives)
+        at += span
+    return query
+
+
+def synonym_groups(conn: Connection, keys: set[str]) -> dict[str, list[str]]:
+    """The synonym groups of those keys that are terms: key -> every term of its group."""
+    if not keys:
+        return {}
+    member = synonym_t.alias("member")
+    rows = conn.execute(
+        select(synonym_t.c.term_key, member.c.term)
+        .join(member, member.c.group_id == synonym_t.c.group_id)
+        .where(synonym_t.c.term_key.in_(sorted(keys)))
+        .order_by(synonym_t.c.term_key, member.c.term_key)
+    )
+    groups: dict[str, list[str]] = {}
+    for key, term in rows:
+        groups.setdefault(key, []).append(term)
+    return groups
+
+
+def parse(conn: Connection, q: str) -> Query:
+    """q as a query, with the synonyms of the database behind conn."""
+    return build_query(q, synonym_groups(conn, candidate_keys(_units(q))))
+
+
+def fts5_query(query: Query) -> str:
+    """A safe FTS5 MATCH expression: every item required, each an OR of quoted phrases."""
+
+    def phrase(p: Phrase) -> str:
+        return '"' + " ".join(p.words) + '"' + ("*" if p.prefix else "")
+
+    items = [
+        phrase(alts[0]) if len(alts) == 1 else "(" + " OR ".join(map(phrase, alts)) + ")"
+        for alts in query
+    ]
+    return " AND ".join(items)
 
 
 # The expression of search_document's stored `search_tsv` column (migration 0004, GIN-indexed):
@@ -72,26 +209,38 @@ def pg_document(table: str) -> str:
     return f"{table}.search_tsv"
 
 
-def pg_tsquery(q: str, *, operator: str = "&") -> str:
-    """Text for `to_tsquery`: every word quoted and required (or, with `|`, any of them),
-    `word*` a prefix (`:*`). Words hold only letters, digits and `_`, so nothing in them is
-    tsquery syntax."""
-    parts = []
-    for word in _words(q):
-        prefix = word.endswith("*")
-        parts.append("'" + word.rstrip("*").replace("_", " ") + "'" + (":*" if prefix else ""))
-    return f" {operator} ".join(parts)
+def pg_tsquery(query: Query, *, operator: str = "&") -> str:
+    """Text for `to_tsquery`: items joined by `&` (with `|`: any phrase of any item), each an
+    OR of phrases `'w1' <-> 'w2'`, a prefix ending in `:*`. Words hold only letters and
+    digits, so nothing in them is tsquery syntax."""
+
+    def phrase(p: Phrase) -> str:
+        words = [f"'{w}'" for w in p.words]
+        if p.prefix:
+            words[-1] += ":*"
+        return words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")"
+
+    if operator == "|":
+        return " | ".join(phrase(p) for alts in query for p in alts)
+    items = [
+        phrase(alts[0]) if len(alts) == 1 else "(" + " | ".join(map(phrase, alts)) + ")"
+        for alts in query
+    ]
+    return f" {operator} ".join(items)
 
 
 def _matching_rowids(conn: Connection, q: str) -> Select[Any]:
     """`search_document.id`s matching q, as a subquery, on either engine."""
+    query = parse(conn, q)
     if conn.dialect.name == "sqlite":
         return (
             select(literal_column("rowid"))
             .select_from(text("search_fts"))
-            .where(literal_column("search_fts").op("MATCH")(bindparam("fts_q", fts5_query(q))))
+            .where(literal_column("search_fts").op("MATCH")(bindparam("fts_q", fts5_query(query))))
         )
-    tsquery = func.to_tsquery(literal_column(f"'{PG_CONFIG}'"), bindparam("ts_q", pg_tsquery(q)))
+    tsquery = func.to_tsquery(
+        literal_column(f"'{PG_CONFIG}'"), bindparam("ts_q", pg_tsquery(query))
+    )
     document: ColumnElement[Any] = literal_column(pg_document(doc_t.name))
     return select(doc_t.c.id).where(document.op("@@")(tsquery))
 
@@ -130,6 +279,7 @@ def search(
 ) -> list[dict[str, Any]]:
     """Ranked hits with a snippet in which matches are wrapped in <mark>...</mark>."""
     kind_filter = [k.value for k in kinds] or [k.value for k in SearchKind]
+    parsed = parse(conn, q)
     if conn.dialect.name == "sqlite":
         query = text(
             "SELECT d.kind, d.ref_id, d.title, "
@@ -139,7 +289,7 @@ def search(
             "WHERE search_fts MATCH :q AND d.kind IN :kinds "
             "ORDER BY rank, d.kind, d.ref_id LIMIT :limit OFFSET :offset"
         ).bindparams(bindparam("kinds", expanding=True))
-        params = {"q": fts5_query(q), "kinds": kind_filter, "limit": limit, "offset": offset}
+        params = {"q": fts5_query(parsed), "kinds": kind_filter, "limit": limit, "offset": offset}
     else:
         # Rank and page first; build headlines only for the rows on the page.
         tsquery = f"to_tsquery('{PG_CONFIG}', :q)"
@@ -157,8 +307,8 @@ def search(
             "ORDER BY hits.rank, hits.kind, hits.ref_id"
         ).bindparams(bindparam("kinds", expanding=True))
         params = {
-            "q": pg_tsquery(q),
-            "q_any": pg_tsquery(q, operator="|"),
+            "q": pg_tsquery(parsed),
+            "q_any": pg_tsquery(parsed, operator="|"),
             "options": PG_HEADLINE_OPTIONS,
             "kinds": kind_filter,
             "limit": limit,
