@@ -6,8 +6,9 @@ What a query means (both engines alike):
 - a double-quoted phrase, `"taken prisoner"`, matches those words in that order;
 - a word or an unquoted run of words that is a term of a synonym group (the `search_synonym`
   table, from seeds/vocabulary/synonyms.yaml) matches any term of its group: `POW` is
-  `(POW OR "prisoner of war" OR ... OR captured)`. Quoted phrases and prefixes are taken as
-  typed, never expanded. The longest term wins ("prisoners of war" before "war").
+  `(POW OR POWs OR "prisoner of war" OR ... OR "taken prisoner")`. Quoted phrases and
+  prefixes are taken as typed, never expanded. The longest term wins ("prisoners of war"
+  before "war").
 Limits: the first MAX_WORDS words count; a query expands to at most MAX_PHRASES phrases in all
 (a term whose group would pass that is searched as typed).
 
@@ -129,23 +130,20 @@ def build_query(q: str, synonyms: Mapping[str, Sequence[str]]) -> Query:
     at = 0
     while at < len(units):
         unit = units[at]
-        span, group = 1, None
+        span, alternatives = 1, (unit.phrase,)
         if not unit.literal:
-            # The longest run of unquoted units from here that is a synonym term.
+            # The longest run of unquoted units from here that is a synonym term, if its
+            # group fits in what is left of the budget.
             for end in range(len(units), at, -1):
                 run = units[at:end]
-                if any(u.literal for u in run):
+                if any(u.literal for u in run) or _key(run) not in synonyms:
                     continue
-                terms = synonyms.get(_key(run))
-                if terms and phrases + len(terms) <= MAX_PHRASES:
-                    span, group = end - at, terms
+                typed = Phrase(tuple(w for u in run for w in u.phrase.words))
+                members = [Phrase(tuple(search_words(term))) for term in synonyms[_key(run)]]
+                group = tuple(dict.fromkeys([typed, *(m for m in members if m.words)]))
+                if phrases + len(group) + (len(units) - end) <= MAX_PHRASES:
+                    span, alternatives = end - at, group
                     break
-        if group is None:
-            alternatives: tuple[Phrase, ...] = (unit.phrase,)
-        else:
-            typed = Phrase(tuple(w for u in units[at : at + span] for w in u.phrase.words))
-            members = [Phrase(tuple(search_words(term))) for term in group]
-            alternatives = tuple(dict.fromkeys([typed, *(m for m in members if m.words)]))
         phrases += len(alternatives)
         query.append(alternatives)
         at += span
@@ -209,24 +207,35 @@ def pg_document(table: str) -> str:
     return f"{table}.search_tsv"
 
 
-def pg_tsquery(query: Query, *, operator: str = "&") -> str:
-    """Text for `to_tsquery`: items joined by `&` (with `|`: any phrase of any item), each an
-    OR of phrases `'w1' <-> 'w2'`, a prefix ending in `:*`. Words hold only letters and
-    digits, so nothing in them is tsquery syntax."""
+def _pg_phrase(p: Phrase) -> str:
+    words = [f"'{w}'" for w in p.words]
+    if p.prefix:
+        words[-1] += ":*"
+    return words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")"
 
-    def phrase(p: Phrase) -> str:
-        words = [f"'{w}'" for w in p.words]
-        if p.prefix:
-            words[-1] += ":*"
-        return words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")"
 
-    if operator == "|":
-        return " | ".join(phrase(p) for alts in query for p in alts)
+def pg_tsquery(query: Query) -> str:
+    """Text for `to_tsquery`: items joined by `&`, each an OR of phrases `'w1' <-> 'w2'`, a
+    prefix ending in `:*`. Words hold only letters and digits, so nothing in them is tsquery
+    syntax."""
     items = [
-        phrase(alts[0]) if len(alts) == 1 else "(" + " | ".join(map(phrase, alts)) + ")"
+        _pg_phrase(alts[0]) if len(alts) == 1 else "(" + " | ".join(map(_pg_phrase, alts)) + ")"
         for alts in query
     ]
-    return f" {operator} ".join(items)
+    return " & ".join(items)
+
+
+def pg_headline_tsquery(query: Query) -> str:
+    """What ts_headline marks: any phrase of the query, and each word the user typed on its
+    own too. ts_headline parses the raw text, where "2024-08-06" is 2024 and the numbers -08
+    and -06, so a typed phrase may not be found whole; its words then still are."""
+    phrases = [_pg_phrase(p) for alts in query for p in alts]
+    typed = [
+        _pg_phrase(Phrase((word,), alts[0].prefix and at == len(alts[0].words) - 1))
+        for alts in query
+        for at, word in enumerate(alts[0].words)
+    ]
+    return " | ".join(dict.fromkeys(phrases + typed))
 
 
 def _matching_rowids(conn: Connection, q: str) -> Select[Any]:
@@ -308,7 +317,7 @@ def search(
         ).bindparams(bindparam("kinds", expanding=True))
         params = {
             "q": pg_tsquery(parsed),
-            "q_any": pg_tsquery(parsed, operator="|"),
+            "q_any": pg_headline_tsquery(parsed),
             "options": PG_HEADLINE_OPTIONS,
             "kinds": kind_filter,
             "limit": limit,
