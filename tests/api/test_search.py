@@ -59,7 +59,9 @@ def test_a_quoted_phrase_matches_its_words_in_order(client: TestClient) -> None:
     assert [(h["kind"], h["id"]) for h in hits(client, '"taken prisoner"', "claim")] == [
         ("claim", PRISONERS_860)
     ]
-    assert "<mark>taken prisoner</mark>" in hits(client, '"taken prisoner"', "claim")[0]["snippet"]
+    # FTS5 marks the phrase, PostgreSQL's ts_headline each of its words.
+    snippet = hits(client, '"taken prisoner"', "claim")[0]["snippet"]
+    assert "<mark>taken prisoner</mark>" in snippet.replace("</mark> <mark>", " ")
 
 
 def test_the_same_words_in_another_order_are_not_the_phrase(client: TestClient) -> None:
