@@ -12,7 +12,7 @@ from app.loader.errors import SeedError, SeedValidationError
 from app.loader.numerals import uncovered_numerals
 from app.loader.parse import ParsedFile, ParsedSeeds, SourceDocument
 from app.loader.schema import CitationSpec, ClaimSpec, EventSpec, SourceFile
-from app.loader.search_text import claim_search_body, entity_search_names, event_search_body
+from app.loader.search_text import claim_search_body, event_search_body
 from app.loader.synonyms import synonym_rows
 from app.models.entity import alias_key
 from app.models.metric import MetricKind
@@ -55,7 +55,6 @@ class _Builder:
         self.entity_ids = {e.id for e in seeds.entities.spec.entities}
         self.metrics = {m.id: m for m in seeds.metrics.spec.metrics}
         self.entity_names = {e.id: e.name for e in seeds.entities.spec.entities}
-        self.search_names = entity_search_names(seeds.entities.spec.entities)
         self.event_ids = {e.id for doc in seeds.sources for e in doc.annotations.spec.events}
         # Spans quoted per source, for the number-coverage audit.
         self.spans: dict[str, list[tuple[int, int]]] = {sid: [] for sid in self.texts}
@@ -268,7 +267,7 @@ class _Builder:
                 "kind": "event",
                 "ref_id": event.id,
                 "title": event.title,
-                "body": event_search_body(event, quotes, self.search_names),
+                "body": event_search_body(event, quotes, self.entity_names),
             }
         )
 
@@ -366,7 +365,7 @@ class _Builder:
                 "ref_id": claim.id,
                 "title": f"{self.entity_names.get(claim.speaker, claim.speaker)}: "
                 f"{metric.name if metric else claim.metric}",
-                "body": claim_search_body(claim, quotes, self.search_names),
+                "body": claim_search_body(claim, quotes, self.entity_names),
             }
         )
 

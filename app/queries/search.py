@@ -1,4 +1,4 @@
-"""Full-text search over claims, events and source texts, with phrases and synonyms.
+"""Full-text search over claims, events and source texts, with phrases, synonyms and names.
 
 What a query means (both engines alike):
 - words are all required (AND); `word*` is a prefix; words joined by `-`, `'`, `.`, `,` or `/`
@@ -6,18 +6,24 @@ What a query means (both engines alike):
 - a double-quoted phrase, `"taken prisoner"`, matches those words in that order;
 - a word or an unquoted run of words that is a term of a synonym group (the `search_synonym`
   table, from seeds/vocabulary/synonyms.yaml) matches any term of its group: `POW` is
-  `(POW OR POWs OR "prisoner of war" OR ... OR "taken prisoner")`. Quoted phrases and
-  prefixes are taken as typed, never expanded. The longest term wins ("prisoners of war"
-  before "war").
+  `(POW OR POWs OR "prisoner of war" OR ... OR "taken prisoner")`;
+- one that is an entity's name or alias (`entity_alias`: "Зеленський", "Syrsky") matches
+  any of that entity's names and aliases. The loader writes each claim's speaker and subject
+  names (and an event's entities') into its search document, so every spelling of a person
+  finds the claims they made or are the subject of, and the texts that name them;
+- quoted phrases and prefixes are taken as typed, never expanded; the longest run wins
+  ("prisoners of war" before "war", "Oleksandr Syrsky" before "Syrsky").
 Limits: the first MAX_WORDS words count; a query expands to at most MAX_PHRASES phrases in all
-(a term whose group would pass that is searched as typed).
+(a run whose expansion would pass that is searched as typed).
+
+Aliases are expanded here rather than written into every document: an entity has up to a
+dozen spellings, and on the generated million-claim dataset writing them all into each claim
+made the claims' search text 2.5 times longer (every claim about Russian forces carried ten
+spellings of them). Expanded here, every spelling of a name gives the same answer.
 
 User text never reaches the FTS parser as syntax: it is split into words (letters and digits
 only) and the expression is built from them, so `"`, `*`, `NEAR`, `OR` or unbalanced brackets
 are never operators.
-
-Entity names and aliases need no expansion here: the loader writes each claim's speaker and
-subject names with all their aliases (and an event's entities') into its search document.
 
 SQLite uses FTS5 (`porter unicode61`, bm25 ranking). PostgreSQL uses a GIN index over a
 tsvector built to match the same words: punctuation separates words, ASCII words go through
@@ -42,16 +48,15 @@ from sqlalchemy import (
     text,
 )
 
-from app.models import SearchDocument, SearchSynonym
+from app.models import EntityAlias, SearchDocument, SearchSynonym
+from app.models.entity import alias_key
 from app.models.search import WORD, SearchKind, search_words
 from app.queries.errors import InvalidParameterError
 
 doc_t = SearchDocument.__table__  # type: ignore[attr-defined]
 synonym_t = SearchSynonym.__table__  # type: ignore[attr-defined]
+alias_t = EntityAlias.__table__  # type: ignore[attr-defined]
 MAX_WORDS = 16
-# A synonym term has at most this many words (the loader refuses longer ones), so a query
-# looks up runs of at most this many words.
-MAX_TERM_WORDS = 6
 MAX_PHRASES = 64
 # A quoted phrase, or a unit of unquoted text: a word or words joined by connectors,
 # optionally ending in `*`.
@@ -69,7 +74,9 @@ class Phrase:
 @dataclass(frozen=True)
 class _Unit:
     phrase: Phrase
-    literal: bool  # quoted or a prefix: taken as typed, never a synonym
+    literal: bool  # quoted or a prefix: taken as typed, never expanded
+    start: int  # where it stands in q
+    end: int
 
 
 # What to match: every item required, any phrase of an item enough.
@@ -86,7 +93,8 @@ def _units(q: str) -> list[_Unit]:
             continue
         budget -= len(words)
         prefix = bool(match.group("star")) and quoted is None
-        units.append(_Unit(Phrase(tuple(words), prefix), quoted is not None or prefix))
+        literal = quoted is not None or prefix
+        units.append(_Unit(Phrase(tuple(words), prefix), literal, match.start(), match.end()))
         if budget == 0:
             break
     if not units:
@@ -94,82 +102,86 @@ def _units(q: str) -> list[_Unit]:
     return units
 
 
-def _runs(units: list[_Unit]) -> list[list[_Unit]]:
-    """Maximal runs of units that may be synonym terms (not quoted, not prefixes)."""
-    runs: list[list[_Unit]] = [[]]
-    for unit in units:
-        if unit.literal:
-            runs.append([])
-        else:
-            runs[-1].append(unit)
-    return [run for run in runs if run]
+def _keys(q: str, run: Sequence[_Unit]) -> tuple[str, str]:
+    """What a run of unquoted units is looked up by: its words (a synonym term's key) and
+    the text as typed, normalised like entity aliases ("Russia's Defense Ministry")."""
+    words = " ".join(word for unit in run for word in unit.phrase.words)
+    return words, alias_key(q[run[0].start : run[-1].end])
 
 
-def _key(run: Sequence[_Unit]) -> str:
-    return " ".join(word for unit in run for word in unit.phrase.words)
-
-
-def candidate_keys(units: list[_Unit]) -> set[str]:
-    """Every run of up to MAX_TERM_WORDS words a synonym term could be."""
-    keys = set()
-    for run in _runs(units):
-        for start in range(len(run)):
-            for end in range(start + 1, len(run) + 1):
-                key = _key(run[start:end])
-                if key.count(" ") >= MAX_TERM_WORDS:
-                    break
-                keys.add(key)
+def _candidate_keys(q: str, units: list[_Unit]) -> set[str]:
+    """The keys of every run of unquoted units: each could be a synonym term or an alias."""
+    keys: set[str] = set()
+    for start in range(len(units)):
+        end = start
+        while end < len(units) and not units[end].literal:
+            end += 1
+            keys.update(_keys(q, units[start:end]))
     return keys
 
 
-def build_query(q: str, synonyms: Mapping[str, Sequence[str]]) -> Query:
-    """Parse q and expand its synonym terms; `synonyms` maps a term key to its group's terms."""
+def build_query(q: str, expansions: Mapping[str, Sequence[str]]) -> Query:
+    """Parse q and expand its terms; `expansions` maps a key (see _keys) to what it also
+    matches: the terms of its synonym group, the names and aliases of its entity."""
     units = _units(q)
     query: Query = []
     phrases = 0
     at = 0
     while at < len(units):
         unit = units[at]
-        span, alternatives = 1, (unit.phrase,)
-        if not unit.literal:
-            # The longest run of unquoted units from here that is a synonym term, if its
-            # group fits in what is left of the budget.
-            for end in range(len(units), at, -1):
-                run = units[at:end]
-                if any(u.literal for u in run) or _key(run) not in synonyms:
-                    continue
-                typed = Phrase(tuple(w for u in run for w in u.phrase.words))
-                members = [Phrase(tuple(search_words(term))) for term in synonyms[_key(run)]]
-                group = tuple(dict.fromkeys([typed, *(m for m in members if m.words)]))
-                if phrases + len(group) + (len(units) - end) <= MAX_PHRASES:
-                    span, alternatives = end - at, group
-                    break
+        span = 1
+        alternatives: tuple[Phrase, ...] = (unit.phrase,)
+        # The longest run of unquoted units from here that has expansions, if they fit in
+        # what is left of the budget.
+        end = at
+        while end < len(units) and not units[end].literal:
+            end += 1
+        for stop in range(end, at, -1):
+            run = units[at:stop]
+            also = [t for key in dict.fromkeys(_keys(q, run)) for t in expansions.get(key, ())]
+            if not also:
+                continue
+            typed = Phrase(tuple(w for u in run for w in u.phrase.words))
+            others = (Phrase(tuple(search_words(term))) for term in also)
+            group = tuple(dict.fromkeys([typed, *(p for p in others if p.words)]))
+            if phrases + len(group) + (len(units) - stop) <= MAX_PHRASES:
+                span, alternatives = stop - at, group
+                break
         phrases += len(alternatives)
         query.append(alternatives)
         at += span
     return query
 
 
-def synonym_groups(conn: Connection, keys: set[str]) -> dict[str, list[str]]:
-    """The synonym groups of those keys that are terms: key -> every term of its group."""
+def expansions(conn: Connection, keys: set[str]) -> dict[str, list[str]]:
+    """key -> every term of its synonym group and every name of its entity (two small,
+    indexed lookups: search_synonym by term, entity_alias by alias)."""
     if not keys:
         return {}
+    found: dict[str, list[str]] = {}
     member = synonym_t.alias("member")
-    rows = conn.execute(
+    synonyms = (
         select(synonym_t.c.term_key, member.c.term)
         .join(member, member.c.group_id == synonym_t.c.group_id)
         .where(synonym_t.c.term_key.in_(sorted(keys)))
         .order_by(synonym_t.c.term_key, member.c.term_key)
     )
-    groups: dict[str, list[str]] = {}
-    for key, term in rows:
-        groups.setdefault(key, []).append(term)
-    return groups
+    name = alias_t.alias("name")
+    aliases = (
+        select(alias_t.c.alias_key, name.c.alias)
+        .join(name, name.c.entity_id == alias_t.c.entity_id)
+        .where(alias_t.c.alias_key.in_(sorted(keys)), name.c.alias != name.c.entity_id)
+        .order_by(alias_t.c.alias_key, name.c.alias_key)
+    )
+    for statement in (synonyms, aliases):
+        for key, term in conn.execute(statement):
+            found.setdefault(key, []).append(term)
+    return found
 
 
 def parse(conn: Connection, q: str) -> Query:
-    """q as a query, with the synonyms of the database behind conn."""
-    return build_query(q, synonym_groups(conn, candidate_keys(_units(q))))
+    """q as a query, expanded with the synonyms and entity aliases of the database."""
+    return build_query(q, expansions(conn, _candidate_keys(q, _units(q))))
 
 
 def fts5_query(query: Query) -> str:

@@ -7,7 +7,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.loader.build import build_dataset
+from app.loader.parse import parse_seeds
 from app.queries.search import MAX_PHRASES, MAX_WORDS, Phrase, build_query, fts5_query, pg_tsquery
+from tests.conftest import SEEDS
 
 PRISONERS_860 = "general-staff-russian-prisoners-2025-01-06"
 PRISONER_CLAIMS = {
@@ -104,26 +107,44 @@ def test_an_unbalanced_quote_leaves_plain_words(client: TestClient) -> None:
 # --- entity names through their aliases -------------------------------------------------------
 
 
-@pytest.mark.parametrize("q", ["Зеленський", "Зеленский", "Володимир Зеленський", "Zelenskiy"])
+def _mentions(client: TestClient, claim_id: str, names: list[str]) -> bool:
+    """Whether a claim's quotes, note, speaker or subject name holds one of the names."""
+    claim = client.get(f"/v1/claims/{claim_id}").json()
+    quotes = " ".join(c["quote"] for c in claim["citations"])
+    text = f"{quotes} {claim['note']} {claim['speaker']['name']} {claim['subject']['name']}"
+    return any(name in text for name in names)
+
+
+@pytest.mark.parametrize(
+    "q", ["Zelenskyy", "zelensky", "Zelenskiy", "Зеленський", "Зеленский", "Володимир Зеленський"]
+)
 def test_a_person_is_found_by_any_spelling(client: TestClient, q: str) -> None:
-    # Spellings the texts never use: exactly the claims Zelenskyy made (or is the subject of).
-    assert claims(client, q) == ZELENSKYY_CLAIMS
+    # Every spelling gives one answer: the claims Zelenskyy made or is the subject of, and
+    # those whose text names him (a note comparing a figure with "Zelenskyy's 60,000").
+    found = claims(client, q)
+    assert found == claims(client, "Volodymyr Zelenskyy")
+    assert found >= ZELENSKYY_CLAIMS
+    for claim_id in found - ZELENSKYY_CLAIMS:
+        assert _mentions(client, claim_id, ["Zelensk"]), claim_id
 
 
-@pytest.mark.parametrize("q", ["Сирський", "Сырский", "Александр Сырский", "Syrskiy"])
+@pytest.mark.parametrize(
+    "q", ["Syrskyi", "Syrsky", "Syrskiy", "Сирський", "Сырский", "Александр Сырский"]
+)
 def test_syrskyi_is_found_by_any_spelling(client: TestClient, q: str) -> None:
-    assert claims(client, q) == SYRSKYI_CLAIMS
-
-
-def test_a_spelling_the_texts_use_finds_his_claims_and_the_texts_naming_him(
-    client: TestClient,
-) -> None:
-    # "Syrskyi" is also in the title of source 002, the name of its outlet's claims.
-    found = claims(client, "Syrskyi")
+    found = claims(client, q)
+    assert found == claims(client, "Oleksandr Syrskyi")
     assert found >= SYRSKYI_CLAIMS
+    # The others name him: outlet 002's claims, whose outlet is named by its article's
+    # title ("... Syrskyi says").
     for claim_id in found - SYRSKYI_CLAIMS:
-        assert "Syrskyi" in client.get(f"/v1/claims/{claim_id}").json()["speaker"]["name"]
-    assert claims(client, "Zelensky") >= ZELENSKYY_CLAIMS
+        assert _mentions(client, claim_id, ["Syrsk"]), claim_id
+
+
+def test_a_name_quoted_is_taken_as_typed(client: TestClient) -> None:
+    # Quotes mean "these words": the texts never write Зеленський.
+    assert claims(client, '"Зеленський"') == set()
+    assert claims(client, '"Volodymyr Zelenskyy"') >= ZELENSKYY_CLAIMS
 
 
 def test_a_speakers_claims_are_found_though_the_quote_never_names_him(
@@ -145,15 +166,19 @@ def test_alias_search_combines_with_words_and_stays_precise(client: TestClient) 
 
 
 def test_the_subject_is_found_by_its_names(client: TestClient) -> None:
-    # "KPA" is an alias of North Korean forces only: every claim about them, no other.
-    dprk = {
-        c["id"]
-        for c in client.get("/v1/claims", params={"subject": "dprk-forces", "limit": 500}).json()[
-            "items"
-        ]
-    }
+    # "KPA" and its Ukrainian spelling are aliases of North Korean forces: they find every
+    # claim about them (and those whose text names them otherwise).
+    response = client.get("/v1/claims", params={"subject": "dprk-forces", "limit": 500})
+    dprk = {c["id"] for c in response.json()["items"]}
     assert dprk
-    assert claims(client, "KPA") == dprk
+    assert claims(client, "KPA") >= dprk
+    assert claims(client, "KPA") == claims(client, "Корейська народна армія")
+
+
+def test_a_multi_word_alias_is_found_as_typed(client: TestClient) -> None:
+    mod = {"russian-mod-assaults-repelled-2025-01-06"}
+    assert claims(client, "Russia's Defense Ministry") == mod
+    assert claims(client, "Минобороны России") == mod
 
 
 def test_search_and_events_find_people_by_alias(client: TestClient) -> None:
@@ -162,6 +187,24 @@ def test_search_and_events_find_people_by_alias(client: TestClient) -> None:
     assert ("event", "zelenskyy-statement-2025-01-06") in found
     assert "zelenskyy-statement-2025-01-06" in events(client, "Zelenskiy")
     assert events(client, "Зеленскийй") == set()
+    # Texts are found by any spelling of the names they use ("General Oleksandr Syrsky").
+    sources = {h["id"] for h in hits(client, "Сирський", "source")}
+    assert "ukrainian-troops-still-hold-kursk-territory-2025" in sources
+
+
+def test_documents_hold_display_names_and_aliases_are_expanded_when_searching() -> None:
+    """Each claim's search text carries its subject's name (the title its speaker's), not
+    every alias: aliases are expanded at query time, which keeps the index small."""
+    dataset = build_dataset(parse_seeds(SEEDS))
+    docs = {r["ref_id"]: r for r in dataset.rows("search_document") if r["kind"] == "claim"}
+    perpetua = docs[PERPETUA_408]
+    assert perpetua["title"] == "Andrew Perpetua: Personnel casualties"
+    assert "Makhnovka, Kursk Oblast" in perpetua["body"]  # place
+    assert "in a single day" in perpetua["body"]  # note
+    assert "Combined Russian and North Korean forces" in perpetua["body"]  # subject
+    zelenskyy = docs["zelenskyy-russian-casualties-2025-01-06"]
+    assert "Volodymyr Zelenskyy" in zelenskyy["title"]
+    assert "Зеленський" not in zelenskyy["title"] + zelenskyy["body"]
 
 
 def test_cyrillic_aliases_are_served_and_filter_speakers(client: TestClient) -> None:
