@@ -17,9 +17,10 @@ Limits: the first MAX_WORDS words count; a query expands to at most MAX_PHRASES 
 (a run whose expansion would pass that is searched as typed).
 
 Aliases are expanded here rather than written into every document: an entity has up to a
-dozen spellings, and on the generated million-claim dataset writing them all into each claim
-made the claims' search text 2.5 times longer (every claim about Russian forces carried ten
-spellings of them). Expanded here, every spelling of a name gives the same answer.
+dozen spellings, and on a generated dataset (scripts/generate.py, 20,000 claims) writing
+them all into each claim made the claims' search text 2.7 times longer (every claim about
+Russian forces carried ten spellings of them). Expanded here, every spelling of a name gives
+the same answer.
 
 User text never reaches the FTS parser as syntax: it is split into words (letters and digits
 only) and the expression is built from them, so `"`, `*`, `NEAR`, `OR` or unbalanced brackets
