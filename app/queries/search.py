@@ -154,29 +154,47 @@ def build_query(q: str, expansions: Mapping[str, Sequence[str]]) -> Query:
     return query
 
 
+# The lookup behind expansions(), built once (building a select costs more than running it):
+# a synonym term -> every term of its group, and an alias -> every name of its entity (its
+# id, also an alias row, left out); one statement, two indexed lookups.
+_member = synonym_t.alias("member")
+_name = alias_t.alias("name")
+_EXPANSIONS = (
+    select(
+        literal_column("0").label("source"),
+        synonym_t.c.term_key.label("key"),
+        _member.c.term.label("term"),
+        _member.c.term_key.label("term_key"),
+    )
+    .join(_member, _member.c.group_id == synonym_t.c.group_id)
+    .where(synonym_t.c.term_key.in_(bindparam("keys", expanding=True)))
+    .union_all(
+        select(
+            literal_column("1"),
+            alias_t.c.alias_key,
+            _name.c.alias,
+            _name.c.alias_key,
+        )
+        .join(_name, _name.c.entity_id == alias_t.c.entity_id)
+        .where(
+            alias_t.c.alias_key.in_(bindparam("alias_keys", expanding=True)),
+            _name.c.alias != _name.c.entity_id,
+        )
+    )
+    .order_by("source", "key", "term_key")
+)
+
+
 def expansions(conn: Connection, keys: set[str]) -> dict[str, list[str]]:
-    """key -> every term of its synonym group and every name of its entity (two small,
-    indexed lookups: search_synonym by term, entity_alias by alias)."""
+    """key -> every term of its synonym group and every name of its entity."""
     if not keys:
         return {}
     found: dict[str, list[str]] = {}
-    member = synonym_t.alias("member")
-    synonyms = (
-        select(synonym_t.c.term_key, member.c.term)
-        .join(member, member.c.group_id == synonym_t.c.group_id)
-        .where(synonym_t.c.term_key.in_(sorted(keys)))
-        .order_by(synonym_t.c.term_key, member.c.term_key)
-    )
-    name = alias_t.alias("name")
-    aliases = (
-        select(alias_t.c.alias_key, name.c.alias)
-        .join(name, name.c.entity_id == alias_t.c.entity_id)
-        .where(alias_t.c.alias_key.in_(sorted(keys)), name.c.alias != name.c.entity_id)
-        .order_by(alias_t.c.alias_key, name.c.alias_key)
-    )
-    for statement in (synonyms, aliases):
-        for key, term in conn.execute(statement):
-            found.setdefault(key, []).append(term)
+    ordered = sorted(keys)
+    for _source, key, term, _ in conn.execute(
+        _EXPANSIONS, {"keys": ordered, "alias_keys": ordered}
+    ):
+        found.setdefault(key, []).append(term)
     return found
 
 
