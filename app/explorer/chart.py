@@ -40,6 +40,7 @@ class Point:
     label: str
     href: str
     title: str
+    show_label: bool = True
 
 
 @dataclass
@@ -111,11 +112,10 @@ def series_chart(series: list[dict[str, Any]], claim_href: str = "/claims/{}") -
     y_ticks = [(y_of(i * step), _tick(i * step)) for i in range(int(y_max / step) + 1)]
 
     lines = []
-    for index, one in enumerate(series):
+    for index, (name, one_line) in enumerate(_lines(series)):
         colour, shape = STYLES[index % len(STYLES)]
-        name = f"{one['speaker']['name']} on {one['subject']['name']}"
         points = []
-        for point in one["points"]:
+        for point in one_line:
             start, end = _interval(point)
             low, high, value = point["value_low"], point["value_high"], point["value"]
             centre = value if value is not None else ((low or 0) + (high if high is not None else low or 0)) / 2
@@ -138,7 +138,31 @@ def series_chart(series: list[dict[str, Any]], claim_href: str = "/claims/{}") -
             )
         path = " ".join(f"{'M' if i == 0 else 'L'}{p.x},{p.y}" for i, p in enumerate(points))
         lines.append(Line(name, colour, shape, path, points))
+    _thin_labels([p for line in lines for p in line.points])
     return Chart(WIDTH, HEIGHT, LEFT, right, TOP, bottom, y_ticks, x_ticks, lines)
+
+
+def _lines(series: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """One line per (speaker, subject) and, when narrower metrics are included, per metric:
+    a line joining a tank count to a drone count would draw a trend that nobody stated."""
+    lines = []
+    for one in series:
+        name = f"{one['speaker']['name']} on {one['subject']['name']}"
+        metrics = list(dict.fromkeys(p["metric_id"] for p in one["points"]))
+        for metric in metrics:
+            points = [p for p in one["points"] if p["metric_id"] == metric]
+            lines.append((f"{name}: {metric}" if len(metrics) > 1 else name, points))
+    return lines
+
+
+def _thin_labels(points: list[Point], width: float = 48, height: float = 14) -> None:
+    """Hide a value label that would overprint one already placed (the table has them all)."""
+    placed: list[Point] = []
+    for point in sorted(points, key=lambda p: (p.x, -p.y)):
+        if any(abs(point.x - q.x) < width and abs(point.y - q.y) < height for q in placed):
+            point.show_label = False
+        else:
+            placed.append(point)
 
 
 def _tick(value: float) -> str:

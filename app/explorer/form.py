@@ -82,10 +82,10 @@ def claim_controls(
         values = [v for v in query.getlist(name) if v != ""]
         default = schema.get("default")
         options = [(str(v), str(v).replace("_", " ")) for v in schema.get("enum", [])]
-        if name in choices:
-            kind, options = "select", choices[name]
-        elif options:
+        if options:
             kind = "checks" if repeatable else "select"
+        elif name in choices:
+            kind, options = "select", choices[name]
         elif schema.get("type") == "boolean":
             kind = "checkbox"
         elif schema.get("pattern") == PARTIAL_DATE_PATTERN:

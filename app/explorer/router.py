@@ -49,6 +49,7 @@ async def _render(request: Request, build: Page) -> Response:
         status = 200
         try:
             name, context = await build(api)
+            status = context.pop("status", 200)
         except ApiNotFound as missing:
             name, context, status = "not_found.html", {"detail": missing.detail}, 404
         except ApiRejected as refused:
@@ -138,6 +139,7 @@ async def claims_page(request: Request) -> Response:
             "first_href": "/" + _query(_without(request, "cursor")) if "cursor" in request.query_params else None,
             "export_query": export,
             "filtered": bool(facet_params),
+            "status": 400 if error else 200,
         }
 
     return await _render(request, build)

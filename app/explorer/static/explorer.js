@@ -53,14 +53,16 @@
       });
     });
 
-    // On a phone the filters start folded unless some are set, so the table comes first.
-    var filters = document.querySelector("details.filters");
-    if (filters && window.matchMedia("(max-width: 760px)").matches) {
-      var set = Array.prototype.some.call(
-        filters.querySelectorAll("input, select"),
-        function (f) { return f.type === "checkbox" ? f.checked : f.value !== ""; }
-      );
-      if (!set) filters.open = false;
+    // On a phone the filters and facets start folded unless one is in use, so the table
+    // is on the first screen.
+    if (window.matchMedia("(max-width: 760px)").matches) {
+      document.querySelectorAll("details.filters, details.facet").forEach(function (box) {
+        var inUse = box.querySelector("a.active") || Array.prototype.some.call(
+          box.querySelectorAll("input, select"),
+          function (f) { return f.type === "checkbox" ? f.checked : f.value !== ""; }
+        );
+        if (!inUse) box.open = false;
+      });
     }
   });
 })();
