@@ -93,7 +93,10 @@ def series_chart(series: list[dict[str, Any]], claim_href: str = "/claims/{}") -
     first = min(d[2] for d in dated) - timedelta(days=10)
     last = max(d[3] for d in dated) + timedelta(days=10)
     figures = [
-        v for _, p, *_ in dated for v in (p["value"], p["value_low"], p["value_high"]) if v is not None
+        v
+        for _, p, *_ in dated
+        for v in (p["value"], p["value_low"], p["value_high"])
+        if v is not None
     ]
     step = _nice_step(max(max(figures), 1) * 1.1)
     y_max = step * math.ceil(max(max(figures), 1) * 1.1 / step)
@@ -118,7 +121,11 @@ def series_chart(series: list[dict[str, Any]], claim_href: str = "/claims/{}") -
         for point in one_line:
             start, end = _interval(point)
             low, high, value = point["value_low"], point["value_high"], point["value"]
-            centre = value if value is not None else ((low or 0) + (high if high is not None else low or 0)) / 2
+            centre = (
+                value
+                if value is not None
+                else ((low or 0) + (high if high is not None else low or 0)) / 2
+            )
             x_from, x_to = x_of(start), x_of(end)
             label = short_figure(point)
             points.append(

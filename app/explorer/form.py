@@ -47,7 +47,10 @@ def operation_parameters(app: FastAPI, operation_id: str) -> list[dict[str, Any]
 
 def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in schema:
-        return {**components[schema["$ref"].rsplit("/", 1)[-1]], **{k: v for k, v in schema.items() if k != "$ref"}}
+        return {
+            **components[schema["$ref"].rsplit("/", 1)[-1]],
+            **{k: v for k, v in schema.items() if k != "$ref"},
+        }
     if "anyOf" in schema:
         non_null = [s for s in schema["anyOf"] if s.get("type") != "null"]
         if len(non_null) == 1:
@@ -105,7 +108,11 @@ def claim_controls(
                 values=values,
                 repeatable=repeatable,
                 options=options,
-                default="" if default is None else str(default).lower() if isinstance(default, bool) else str(default),
+                default=""
+                if default is None
+                else str(default).lower()
+                if isinstance(default, bool)
+                else str(default),
             )
         )
     return controls

@@ -52,7 +52,9 @@ def marked_paragraphs(text: str, quotes: list[Quote], *, only_quoted: bool) -> l
         inside = [q for q in quotes if q.start < end and q.end > start]
         if only_quoted and not inside:
             continue
-        cuts = sorted({start, end, *(max(start, min(end, x)) for q in inside for x in (q.start, q.end))})
+        cuts = sorted(
+            {start, end, *(max(start, min(end, x)) for q in inside for x in (q.start, q.end))}
+        )
         pieces = []
         for a, b in zip(cuts, cuts[1:], strict=False):
             covering = [q for q in inside if q.start <= a and q.end >= b]

@@ -117,12 +117,19 @@ async def claims_page(request: Request) -> Response:
         everything = await api.json("/v1/claims/facets")
         error = None
         try:
-            facets = await api.json("/v1/claims/facets", facet_params) if facet_params else everything
+            facets = (
+                await api.json("/v1/claims/facets", facet_params) if facet_params else everything
+            )
             page = await api.json("/v1/claims", params)
         except ApiRejected as refused:
             error, facets, page = refused.problem, None, {"items": [], "next_cursor": None}
         export = _query(
-            [(k, v) for k, vs in api_params(app, "exportClaimsCsv", request.query_params).items() for v in vs if k != "limit"]
+            [
+                (k, v)
+                for k, vs in api_params(app, "exportClaimsCsv", request.query_params).items()
+                for v in vs
+                if k != "limit"
+            ]
         )
         next_href = (
             "/" + _query([*_without(request, "cursor"), ("cursor", page["next_cursor"])])
@@ -136,7 +143,9 @@ async def claims_page(request: Request) -> Response:
             "claims": page["items"],
             "error": error,
             "next_href": next_href,
-            "first_href": "/" + _query(_without(request, "cursor")) if "cursor" in request.query_params else None,
+            "first_href": "/" + _query(_without(request, "cursor"))
+            if "cursor" in request.query_params
+            else None,
             "export_query": export,
             "filtered": bool(facet_params),
             "status": 400 if error else 200,
@@ -222,7 +231,8 @@ async def disagreements_page(request: Request) -> Response:
         scope = {k: v for k, v in params.items() if k in ("metric", "subject", "speaker")}
         compared = await api.json("/v1/claims/facets", scope)
         next_href = (
-            "/disagreements" + _query([*_without(request, "cursor"), ("cursor", pairs["next_cursor"])])
+            "/disagreements"
+            + _query([*_without(request, "cursor"), ("cursor", pairs["next_cursor"])])
             if pairs.get("next_cursor")
             else None
         )
