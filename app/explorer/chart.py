@@ -128,6 +128,7 @@ def series_chart(series: list[dict[str, Any]], claim_href: str = "/claims/{}") -
             )
             x_from, x_to = x_of(start), x_of(end)
             label = short_figure(point)
+            when = point["reference_date"][: PRECISION_LENGTH[point["reference_precision"]]]
             points.append(
                 Point(
                     x=round((x_from + x_to) / 2, 1),
@@ -140,7 +141,7 @@ def series_chart(series: list[dict[str, Any]], claim_href: str = "/claims/{}") -
                     open_down=low is None,
                     label=label,
                     href=claim_href.format(point["claim_id"]),
-                    title=f"{label} ({point['reference_date'][: PRECISION_LENGTH[point['reference_precision']]]}), {name}",
+                    title=f"{label} ({when}), {name}",
                 )
             )
         path = " ".join(f"{'M' if i == 0 else 'L'}{p.x},{p.y}" for i, p in enumerate(points))

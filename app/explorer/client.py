@@ -63,8 +63,8 @@ class V1Client:
         return (await self._get(path, params)).text
 
 
-def _pairs(params: Params | None) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
+def _pairs(params: Params | None) -> list[tuple[str, str | int | float | bool | None]]:
+    pairs: list[tuple[str, str | int | float | bool | None]] = []
     for name, value in (params or {}).items():
         values = [value] if isinstance(value, str) else list(value)
         pairs += [(name, v) for v in values if v != ""]

@@ -7,6 +7,7 @@ which quotes cover it and which end with it.
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 
@@ -56,7 +57,7 @@ def marked_paragraphs(text: str, quotes: list[Quote], *, only_quoted: bool) -> l
             {start, end, *(max(start, min(end, x)) for q in inside for x in (q.start, q.end))}
         )
         pieces = []
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        for a, b in pairwise(cuts):
             covering = [q for q in inside if q.start <= a and q.end >= b]
             ending = [q for q in covering if q.end == b]
             pieces.append(Piece(text[a:b], covering, ending))

@@ -137,7 +137,7 @@ def test_claim_page_marks_the_quote_inside_its_paragraph(client: TestClient) -> 
         '<p class="passage"><mark>Ukrainian soldiers captured 909 occupiers</mark>, allowing '
         "hundreds of defenders held in Russian prisons to return home.</p>"
     ) in html
-    assert f'href="/sources/general-staff-kursk-operation-summary-2025-02-06"' in html
+    assert 'href="/sources/general-staff-kursk-operation-summary-2025-02-06"' in html
     # Neighbours on the same metric and subject, and what was compared for disagreements.
     assert "/claims/syrskyi-russian-prisoners-2025-01-01" in html
     assert "/claims/general-staff-russian-prisoners-2025-01-06" in html
