@@ -229,7 +229,7 @@ async def disagreements_page(request: Request) -> Response:
         params = api_params(app, "listDisagreements", request.query_params)
         pairs = await api.json("/v1/disagreements", params)
         scope = {k: v for k, v in params.items() if k in ("metric", "subject", "speaker")}
-        compared = await api.json("/v1/claims/facets", scope)
+        everything = await api.json("/v1/claims/facets")
         next_href = (
             "/disagreements"
             + _query([*_without(request, "cursor"), ("cursor", pairs["next_cursor"])])
@@ -238,9 +238,8 @@ async def disagreements_page(request: Request) -> Response:
         )
         return "disagreements.html", {
             "pairs": pairs["items"],
-            "summary": {k: v for k, v in pairs.items() if k not in ("items", "next_cursor")},
-            "compared": compared,
-            "choices": _choices(compared if not scope else await api.json("/v1/claims/facets")),
+            "comparison": pairs["comparison"],
+            "choices": _choices(everything),
             "chosen": scope,
             "next_href": next_href,
         }

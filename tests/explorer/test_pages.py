@@ -181,7 +181,13 @@ def test_narrower_metrics_are_a_choice_and_never_share_a_line(client: TestClient
 def test_disagreements_page_says_what_was_compared_when_none(client: TestClient) -> None:
     html = client.get("/disagreements?metric=prisoners-captured&subject=russian-forces").text
     assert "No disagreement found" in html
-    assert "Compared: the <strong>3</strong> claims" in html
+    comparison = client.get(
+        "/v1/disagreements", params={"metric": "prisoners-captured", "subject": "russian-forces"}
+    ).json()["comparison"]
+    assert f"Compared: <strong>{comparison['claims']}</strong> claims" in html
+    assert comparison["claims"] == 3
+    bands_overlap = comparison["not_conflicting"]["bands_overlap"]
+    assert f"<li>{bands_overlap} compared: bands overlap</li>" in html
 
 
 def test_a_disagreement_renders_side_by_side_with_both_quotes(client: TestClient) -> None:
@@ -197,7 +203,11 @@ def test_a_disagreement_renders_side_by_side_with_both_quotes(client: TestClient
         "reason": "A rendering check, not a finding.",
     }
     html = templates.get_template("disagreements.html").render(
-        pairs=[pair], summary={}, compared={}, choices={}, chosen={}, api_calls=[]
+        pairs=[pair],
+        comparison=client.get("/v1/disagreements").json()["comparison"],
+        choices={},
+        chosen={},
+        api_calls=[],
     )
     sides = re.findall(r'<section class="side"', html)
     assert len(sides) == 2
@@ -283,3 +293,18 @@ def test_chart_draws_open_bands_to_the_top_and_bands_as_error_bars() -> None:
         not approximately.open_up and approximately.y_high < approximately.y < approximately.y_low
     )
     assert approximately.label == "~100"
+
+
+def test_filters_added_to_the_api_appear_in_the_form_and_facets(client: TestClient) -> None:
+    """The form is read from the OpenAPI document: `hedge`, `date_match` and `latest` (issue
+    10) are controls without the explorer naming them."""
+    html = client.get("/").text
+    assert '<select id="f-hedge-1" name="hedge"' in html
+    assert '<select id="f-date_match-1" name="date_match"' in html
+    assert '<input type="checkbox" name="latest" value="true"' in html
+    link = next(h for h in hrefs(html) if h == "/?hedge=more+than")
+    assert len(claim_rows(client.get(link).text)) == 3
+    latest = client.get(
+        "/?metric=prisoners-captured&speaker=general-staff-ukraine&latest=true"
+    ).text
+    assert claim_rows(latest) == ["general-staff-russian-prisoners-2025-02-05"]
