@@ -13,7 +13,7 @@ from starlette.responses import Response
 from app.explorer import present
 from app.explorer.chart import series_chart
 from app.explorer.client import ApiNotFound, ApiRejected, V1Client
-from app.explorer.form import api_params, claim_controls
+from app.explorer.form import api_params, claim_controls, operation_parameters
 from app.explorer.marks import Quote, marked_paragraphs
 
 HERE = Path(__file__).parent
@@ -70,10 +70,12 @@ def _without(request: Request, *names: str) -> list[tuple[str, str]]:
 
 
 def _facet_groups(request: Request, facets: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each facet's values as links that narrow the table to that value (or widen it back)."""
+    """Each facet's values as links that narrow the table to that value (or widen it back);
+    a facet with no filter of the same name to narrow by is left out."""
+    filters = {p["name"] for p in operation_parameters(request.app, "listClaims")}
     groups = []
     for key, values in facets.items():
-        if not isinstance(values, list):
+        if not isinstance(values, list) or (key not in filters and key != MONTH_FACET):
             continue
         params = ("stated_from", "stated_to") if key == MONTH_FACET else (key,)
         current = [request.query_params.getlist(p) for p in params]
@@ -109,6 +111,7 @@ async def claims_page(request: Request) -> Response:
     async def build(api: V1Client) -> tuple[str, dict[str, Any]]:
         params = api_params(app, "listClaims", request.query_params)
         params.setdefault("limit", [PAGE_SIZE])
+        params["count"] = ["true"]  # the heading's total, under every filter (`latest` too)
         facet_params = {
             k: v
             for k, v in api_params(app, "getClaimFacets", request.query_params).items()
@@ -122,7 +125,8 @@ async def claims_page(request: Request) -> Response:
             )
             page = await api.json("/v1/claims", params)
         except ApiRejected as refused:
-            error, facets, page = refused.problem, None, {"items": [], "next_cursor": None}
+            error, facets = refused.problem, None
+            page = {"items": [], "next_cursor": None, "total": 0}
         export = _query(
             [
                 (k, v)
@@ -139,7 +143,7 @@ async def claims_page(request: Request) -> Response:
         return "claims.html", {
             "controls": claim_controls(app, request.query_params, _choices(everything)),
             "facets": _facet_groups(request, facets) if facets else [],
-            "total": facets["total"] if facets else 0,
+            "total": page["total"],
             "claims": page["items"],
             "error": error,
             "next_href": next_href,

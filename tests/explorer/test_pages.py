@@ -308,3 +308,9 @@ def test_filters_added_to_the_api_appear_in_the_form_and_facets(client: TestClie
         "/?metric=prisoners-captured&speaker=general-staff-ukraine&latest=true"
     ).text
     assert claim_rows(latest) == ["general-staff-russian-prisoners-2025-02-05"]
+
+
+def test_the_heading_counts_what_the_table_lists(client: TestClient) -> None:
+    html = client.get("/?metric=prisoners-captured&latest=true").text
+    assert len(claim_rows(html)) == 2
+    assert "<span data-total>2</span> claims match the filters" in html
