@@ -20,7 +20,7 @@ EVENT_EXAMPLE: JsonDict = {
     "title": "First North Korean soldiers arrive in Kursk",
     "type": "deployment",
     "description": None,
-    "start_on": "2024-10-01",
+    "start_on": "2024-10",
     "start_on_precision": "month",
     "end_on": None,
     "end_on_precision": None,
