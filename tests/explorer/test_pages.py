@@ -314,3 +314,23 @@ def test_the_heading_counts_what_the_table_lists(client: TestClient) -> None:
     html = client.get("/?metric=prisoners-captured&latest=true").text
     assert len(claim_rows(html)) == 2
     assert "<span data-total>2</span> claims match the filters" in html
+
+
+@pytest.mark.parametrize(
+    ("listing", "page"),
+    [
+        ("/v1/claims?limit=500", "/claims/{}"),
+        ("/v1/sources", "/sources/{}"),
+        ("/v1/metrics", "/metrics/{}"),
+    ],
+)
+def test_every_claim_source_and_metric_has_a_page(
+    client: TestClient, listing: str, page: str
+) -> None:
+    """Odd data (ranges, open bands, no subject, no dates) renders too, in a handful of calls."""
+    ids = [item["id"] for item in client.get(listing).json()["items"]]
+    assert ids
+    for item_id in ids:
+        response = client.get(page.format(item_id))
+        assert response.status_code == 200, (item_id, response.text[-1500:])
+        assert int(response.headers[CALLS_HEADER]) <= MAX_API_CALLS, item_id
