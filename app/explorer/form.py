@@ -15,7 +15,7 @@ from app.dates import PARTIAL_DATE_PATTERN
 
 # Paging is the explorer's business (links), not the reader's.
 NOT_IN_FORM = {"cursor", "count"}
-# Facet lists whose values can fill a parameter's choices (same names as the parameters).
+# Labels clearer than the parameter's name; the rest are the name, capitalised.
 LABELS = {"q": "Search quotes", "include_narrower": "Include narrower metrics"}
 
 
@@ -56,6 +56,13 @@ def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, An
         if len(non_null) == 1:
             return {**_resolve(non_null[0], components), "default": schema.get("default")}
     return schema
+
+
+def _as_query_value(default: object) -> str:
+    """A schema default as it reads in a URL: `False` -> `false`, none -> empty."""
+    if default is None:
+        return ""
+    return str(default).lower() if isinstance(default, bool) else str(default)
 
 
 def api_params(app: FastAPI, operation_id: str, query: QueryParams) -> dict[str, list[str]]:
@@ -108,11 +115,7 @@ def claim_controls(
                 values=values,
                 repeatable=repeatable,
                 options=options,
-                default=""
-                if default is None
-                else str(default).lower()
-                if isinstance(default, bool)
-                else str(default),
+                default=_as_query_value(default),
             )
         )
     return controls
