@@ -339,3 +339,16 @@ def test_every_claim_source_and_metric_has_a_page(
         response = client.get(page.format(item_id))
         assert response.status_code == 200, (item_id, response.text[-1500:])
         assert int(response.headers[CALLS_HEADER]) <= MAX_API_CALLS, item_id
+
+
+def test_disagreements_page_shows_every_pair_the_api_lists(client: TestClient) -> None:
+    listed = client.get("/v1/disagreements").json()["items"]
+    html = client.get("/disagreements").text
+    assert html.count('<article class="pair">') == len(listed)
+    for pair in listed:
+        for side in ("claim_a", "claim_b"):
+            assert f'href="/claims/{pair[side]["id"]}"' in html
+            assert f"“{pair[side]['citations'][0]['quote']}”" in unescape(html)
+        claim_page = client.get(f"/claims/{pair['claim_a']['id']}").text
+        disagreements = claim_page.split("<h2>Disagreements</h2>")[1].split("<h2>")[0]
+        assert f'href="/claims/{pair["claim_b"]["id"]}"' in disagreements
