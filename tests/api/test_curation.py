@@ -235,3 +235,10 @@ def test_named_outlets_speak_for_the_figures_in_their_own_voice(client: TestClie
     ):
         assert client.get(f"/v1/claims/{claim_id}").json()["speaker"]["id"] == outlet
     assert client.get("/v1/entities/outlet-source-002").status_code == 404
+
+
+def test_disagreement_reason_shows_dates_at_their_precision(client: TestClient) -> None:
+    [pair] = client.get("/v1/disagreements?metric=territory-controlled").json()["items"]
+    # Both as-of dates are known to the year alone: the reason must not say 2025-01-01.
+    assert "2025-01-01" not in pair["reason"]
+    assert "as-of dates 2025 and 2025 overlap" in pair["reason"]
