@@ -1,0 +1,515 @@
+"""Assemble an article's draft: the source, one claim per figure with the evidence for
+every guess, proposed entities, and not_claims for the numerals that are not figures."""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.dates import PartialDate, Precision
+from app.drafting.attribution import AliasIndex, Attribution, Attributor, NewEntity, slugify
+from app.drafting.dates import DATE_RE, Resolved, find_dateline, find_dates, resolve
+from app.drafting.hedges import hedge_before
+from app.drafting.metrics import MetricMatcher, unit_family
+from app.drafting.notclaims import classify, classify_span
+from app.drafting.numbers import Figure, find_figures
+from app.drafting.quotes import shortest_quote
+from app.drafting.segments import Paragraph, Sentence, Span, clause_bounds, paragraphs, sentences
+from app.drafting.subjects import SubjectFinder, find_place
+from app.loader.numerals import find_numerals
+from app.loader.schema import EntitiesFile, EntitySpec, MetricSpec, MetricsFile
+from app.loader.yaml_files import read_yaml
+from app.models.entity import EntityKind
+from app.models.metric import MetricKind
+from app.qualifiers import Qualifier
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    entities: list[EntitySpec]
+    metrics: list[MetricSpec]
+
+    @classmethod
+    def load(cls, seeds: Path) -> "Vocabulary":
+        entities = EntitiesFile.model_validate(read_yaml(seeds / "vocabulary" / "entities.yaml"))
+        metrics = MetricsFile.model_validate(read_yaml(seeds / "vocabulary" / "metrics.yaml"))
+        return cls(entities.entities, metrics.metrics)
+
+
+@dataclass
+class DraftClaim:
+    figure: Figure
+    quotes: list[Span]
+    value: float | None
+    qualifier: Qualifier
+    hedge: str | None
+    metric: MetricSpec | None
+    subject: str | None
+    speaker: str
+    stated_on: PartialDate | None
+    period_start: PartialDate | None
+    period_end: PartialDate | None
+    place: str | None
+    review: list[str]
+    evidence: list[str]
+    in_quotation: bool
+    sentence: Sentence
+    headline: bool = False
+    id: str = ""
+
+
+@dataclass
+class ProposedEntity:
+    entity: NewEntity
+    role: str | None = None
+    description: str | None = None
+
+
+@dataclass
+class Draft:
+    text: str
+    source_id: str
+    title: str
+    publisher: str | None
+    published_on: PartialDate | None
+    published_on_basis: str | None
+    language: str
+    source_review: list[str]
+    source_evidence: list[str]
+    claims: list[DraftClaim] = field(default_factory=list)
+    entities: list[ProposedEntity] = field(default_factory=list)
+    not_claims: list[tuple[str, str, bool]] = field(default_factory=list)  # quote, reason, sure
+    figures_found: int = 0
+
+    @property
+    def review_count(self) -> int:
+        return (
+            sum(len(c.review) for c in self.claims)
+            + len(self.source_review)
+            + len(self.entities)
+            + sum(1 for *_, sure in self.not_claims if not sure)
+        )
+
+
+_LIST_ITEM = re.compile(r"^(?:[-•*–·]\s*)?[\d\w].{0,80}[;.]?$")
+_PRESENT = re.compile(r"\b(?:is|are|has|have|remains?|still|now|currently|continues?)\b", re.IGNORECASE)
+_SINCE = re.compile(r"\bsince\s+(?:the\s+(?:beginning|start)\s+of\s+[^,.;]*|its\s+(?:beginning|start))", re.IGNORECASE)
+_SINCE_DATE = re.compile(r"\bsince\s+$", re.IGNORECASE)
+_AS_OF = re.compile(r"\b(?:as of|as at|by|until|through)\s+$", re.IGNORECASE)
+_OPERATION_START = re.compile(r"\b(?:began|launched|started|crossed into)\b", re.IGNORECASE)
+_CREDIT = re.compile(r"^\((?P<name>[^)\d]{2,40})\)$", re.MULTILINE)
+_CONVERSION = re.compile(r"\s*\((?:around |about |approximately |some |over )?[\d.,  ]+\s(?:square\s)?(?:miles|mi|sq mi|km|kilometers|kilometres)[^)]*\)")
+
+
+def _paragraph_of(paras: list[Paragraph], at: int) -> Paragraph:
+    return next(p for p in paras if p.start <= at <= p.end)
+
+
+class Drafter:
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.aliases = AliasIndex(vocabulary.entities)
+        self.matcher = MetricMatcher(vocabulary.metrics)
+        self.subjects = SubjectFinder(vocabulary.entities, self.aliases)
+        self.entity_ids = {e.id for e in vocabulary.entities}
+
+    # -- the source ---------------------------------------------------------------------
+    def _title(self, text: str, paras: list[Paragraph], dateline_end: int) -> tuple[str, Paragraph | None, bool]:
+        for para in paras[:8]:
+            line = para.text(text).strip()
+            if para.end <= dateline_end or line.lower().startswith(("date ", "by ", "skip to")):
+                continue
+            words = line.split()
+            if 4 <= len(words) <= 30 and line.count(",") < 4 and not line.endswith((".", ":")) and not _CREDIT.match(line):
+                return line, para, True
+        first = paras[0] if paras else None
+        if first is None:
+            return "Untitled", None, False
+        sents = sentences(text, first)
+        line = sents[0].text(text).strip() if sents else first.text(text)
+        line = re.sub(r"^\s*date\s\S+\s*", "", line)
+        return line[:150].rstrip(". ") or "Untitled", None, False
+
+    def _outlet(self, text: str, paras: list[Paragraph], number: int | None, title: str) -> tuple[str, str | None, ProposedEntity | None, str]:
+        """The entity for figures in the outlet's own voice, the publisher's name, and why."""
+        publisher = None
+        for para in paras[:3]:
+            for start, end, eid in self.aliases.matches(text, para):
+                if self.aliases.kind(eid) == EntityKind.outlet and (start, end) == (para.start, para.end):
+                    publisher = self.aliases.by_id[eid].name
+        for m in _CREDIT.finditer(text):
+            for _, _, eid in self.aliases.matches(text, Span(m.start("name"), m.end("name"))):
+                if self.aliases.kind(eid) == EntityKind.outlet:
+                    return eid, publisher, None, f'the text credits "{m.group()}"'
+        if publisher:
+            eid = next(e.id for e in self.vocabulary.entities if e.name == publisher)
+            return eid, publisher, None, f'the publisher "{publisher}" heads the text'
+        outlet_id = f"outlet-source-{number:03d}" if number is not None else f"outlet-{slugify(title, 40)}"
+        if outlet_id in self.entity_ids:
+            return outlet_id, None, None, f"the publisher is not named; {outlet_id} is this file's unnamed outlet"
+        new = NewEntity(outlet_id, f'Unnamed outlet of "{title[:70]}"', EntityKind.outlet, "the publisher is not named in the text")
+        return outlet_id, None, ProposedEntity(new, role="Publisher not named in the text"), "the publisher is not named"
+
+    # -- the article ----------------------------------------------------------------------
+    def draft(self, text: str, *, number: int | None = None, published_on: PartialDate | None = None) -> Draft:
+        paras = paragraphs(text)
+        dateline = find_dateline(text, published_on.first_day.year if published_on else None)
+        source_review: list[str] = []
+        source_evidence: list[str] = []
+        if dateline:
+            published, basis = dateline.published, dateline.basis
+            source_evidence.append(f"published_on: {basis}")
+            if published_on and str(published_on) != str(published)[: len(str(published_on))]:
+                source_review.append("published_on")
+                source_evidence.append(f"published_on: the text says {published}, --published-on says {published_on}")
+        elif published_on:
+            published, basis = published_on, "Not printed in the text; given to the draft tool (--published-on)."
+            source_evidence.append("published_on: from --published-on; the text has no dateline")
+        else:
+            published, basis = None, None
+            source_review.append("published_on")
+            source_evidence.append("published_on: no dateline or byline date found; relative dates stay null")
+        dateline_span = (dateline.start, dateline.end) if dateline else None
+        title, title_para, found_title = self._title(text, paras, dateline.end if dateline else -1)
+        if not found_title:
+            source_review.append("title")
+            source_evidence.append("title: no headline line; the first sentence stands in")
+        outlet, publisher, outlet_entity, outlet_why = self._outlet(text, paras, number, title)
+        source_evidence.append(f"outlet voice: {outlet} ({outlet_why})")
+        draft = Draft(
+            text,
+            slugify(" ".join(re.findall(r"[\w’'-]+", title)[:9]), 80) + (f"-{published}" if published else ""),
+            title,
+            publisher,
+            published,
+            basis,
+            "en",
+            source_review,
+            source_evidence,
+        )
+        if outlet_entity:
+            draft.entities.append(outlet_entity)
+        figures = find_figures(text)
+        draft.figures_found = len(figures)
+        attributor = Attributor(text, self.aliases)
+        operation_start = self._operation_start(text, published)
+        all_sentences = [s for p in paras for s in sentences(text, p)]
+        figures = [f for f in figures if not self._not_a_figure(text, f, dateline_span)]
+        figure_spans = [Span(f.start, f.end) for f in figures]
+        counted = [Span(f.end, f.end + len(re.match(r"[^,;:()“”\n]{0,25}", text[f.end :]).group())) for f in figures]  # type: ignore[union-attr]
+
+        report_speaker: str | None = None
+        report_date: PartialDate | None = None
+        speaker_dates: dict[str, PartialDate | None] = {}
+        lead_in: tuple[Sentence, Attribution | None, list[Span]] | None = None
+        previous_para_claims: list[DraftClaim] = []
+        current_para_claims: list[DraftClaim] = []
+        last_para = -1
+        for sentence in all_sentences:
+            para = paras[sentence.paragraph]
+            if sentence.paragraph != last_para:
+                if current_para_claims or last_para >= 0:
+                    previous_para_claims = current_para_claims
+                current_para_claims = []
+                last_para = sentence.paragraph
+                if para.is_heading(text):
+                    report_speaker, report_date = None, None
+                if lead_in and not self._is_list_item(text, para):
+                    lead_in = None
+            in_sentence = [f for f in figures if sentence.contains(f.start, f.end)]
+            first_at = in_sentence[0].start if in_sentence else sentence.end
+            attribution = attributor.in_sentence(sentence, first_at)
+            stated = self._stated_date(text, sentence, attribution, published)
+            if attribution:
+                speaker_dates.setdefault(attribution.speaker, stated.value if stated else None)
+                if stated and stated.value:
+                    speaker_dates[attribution.speaker] = stated.value
+                if Attributor.is_backward(text, sentence):
+                    for claim in previous_para_claims:
+                        if "speaker" in claim.review:
+                            claim.speaker = attribution.speaker
+                            claim.evidence.append(f'speaker: "{sentence.text(text)[:70]}" names the source of the paragraph before')
+                            claim.review.remove("speaker")
+                            if "stated_on" in claim.review and claim.stated_on is None and published and published.precision == Precision.day:
+                                claim.stated_on = published
+                if self.aliases.kind(attribution.speaker) in (EntityKind.organization, EntityKind.group) and Attributor.is_report(attribution) and not attribution.direct_quote:
+                    report_speaker, report_date = attribution.speaker, stated.value if stated else None
+                elif attribution.direct_quote and attribution.speaker != report_speaker:
+                    report_speaker, report_date = None, None
+            if text[sentence.start : sentence.end].rstrip().endswith(":"):
+                lead_in = (sentence, attribution, [])
+            in_list = lead_in is not None and lead_in[0] is not sentence and self._is_list_item(text, para)
+            for figure in in_sentence:
+                reason = self._not_a_figure(text, figure, dateline_span)
+                if reason:
+                    continue
+                if title_para and title_para.contains(figure.start, figure.end):
+                    claim = self._claim(text, figure, sentence, para, paras, all_sentences, figure_spans, counted, attributor, attribution, None, None, outlet, published, speaker_dates, operation_start, None)
+                    claim.headline = True
+                    draft.claims.append(claim)
+                    continue
+                context_lead = lead_in if in_list else None
+                claim = self._claim(
+                    text, figure, sentence, para, paras, all_sentences, figure_spans, counted, attributor,
+                    attribution, report_speaker, report_date, outlet, published, speaker_dates,
+                    operation_start, context_lead,
+                )
+                draft.claims.append(claim)
+                current_para_claims.append(claim)
+        draft.entities += [ProposedEntity(e) for e in attributor.new_entities.values()]
+        self._merge(draft)
+        self._ids(draft)
+        self._not_claims(draft, dateline_span)
+        return draft
+
+    @staticmethod
+    def _is_list_item(text: str, para: Paragraph) -> bool:
+        line = para.text(text).strip()
+        return len(line.split()) <= 12 and bool(_LIST_ITEM.match(line)) and not para.is_heading(text) or line[:1] in "-•*–·"
+
+    def _not_a_figure(self, text: str, figure: Figure, dateline: tuple[int, int] | None) -> str | None:
+        reason = classify(text, figure.start, figure.end, dateline)
+        if reason == "A date, not a figure." and unit_family(text, figure.end, figure.percent) in ("persons", "km2"):
+            return None  # "2000 soldiers" is a count, not the year 2000
+        if reason is None and re.match(r"\s?(?:st|nd|rd|th)\b", text[figure.end : figure.end + 3]):
+            return "An ordinal, not a figure."
+        return reason
+
+    def _operation_start(self, text: str, published: PartialDate | None) -> tuple[PartialDate, str] | None:
+        """The start date the text gives for the operation ("began on August 6, 2024")."""
+        for m in _OPERATION_START.finditer(text):
+            window_end = min(len(text), m.end() + 80)
+            line_end = text.find("\n", m.end(), window_end)
+            for mention in find_dates(text, m.end(), line_end if line_end > 0 else window_end):
+                if mention.day is not None and mention.month is not None:
+                    r = resolve(mention, published)
+                    if r.value:
+                        return r.value, f'"{text[m.start():mention.end]}"'
+        return None
+
+    def _stated_date(self, text: str, sentence: Sentence, attribution: Attribution | None, published: PartialDate | None) -> Resolved | None:
+        """A date phrase next to the attribution's verb, or opening the sentence."""
+        if attribution is None or attribution.verb_at is None:
+            return None
+        for mention in find_dates(text, sentence.start, sentence.end):
+            before = text[max(sentence.start, mention.start - 12) : mention.start]
+            if _SINCE_DATE.search(before) or _AS_OF.search(before) or re.search(r"\b(?:of|during|in the fall of)\s$", before):
+                continue
+            near = abs(mention.start - attribution.verb_at) <= 45
+            opening = mention.start - sentence.start <= 4 and re.match(r"\s*,", text[mention.end : mention.end + 2])
+            if near or opening:
+                resolved = resolve(mention, published)
+                if resolved.value:
+                    return resolved
+        return None
+
+    def _claim(
+        self, text: str, figure: Figure, sentence: Sentence, para: Paragraph, paras: list[Paragraph],
+        all_sentences: list[Sentence], figure_spans: list[Span], counted: list[Span], attributor: Attributor,
+        attribution: Attribution | None, report_speaker: str | None, report_date: PartialDate | None,
+        outlet: str, published: PartialDate | None, speaker_dates: dict[str, PartialDate | None],
+        operation_start: tuple[PartialDate, str] | None, lead_in: tuple[Sentence, Attribution | None, list[Span]] | None,
+    ) -> DraftClaim:
+        review: list[str] = []
+        evidence: list[str] = []
+        hedge = hedge_before(text, figure.start)
+        # value and qualifier
+        if figure.low is not None:
+            qualifier, value = Qualifier.range, None
+            evidence.append(f'value: "{figure.text}" -> range {figure.low:g}..{figure.high:g}')
+        else:
+            qualifier = hedge.qualifier if hedge else Qualifier.exact
+            value = figure.value
+            evidence.append(f'value: "{text[hedge.start if hedge else figure.start:figure.end]}" -> {value:g} ({qualifier.value})')
+        if figure.ambiguous:
+            review.append("value")
+            evidence.append(f"value: {figure.ambiguous}")
+        if not hedge:
+            previous = [f for f in figure_spans if f.end <= figure.start and sentence.contains(f.start, f.end)]
+            if previous and re.fullmatch(r"[^,;.]{0,30}\band\s", text[previous[-1].end : figure.start]) and hedge_before(text, previous[-1].start):
+                review.append("qualifier")
+                evidence.append("qualifier: the figure before it in the same phrase is hedged; does the hedge cover this one too?")
+        # clause and metric
+        cuts = clause_bounds(text, sentence)
+        clause = Span(max(c for c in cuts if c <= figure.start), min(c for c in cuts if c >= figure.end))
+        context: list[Span] = [s for s in all_sentences if s.paragraph == para.index and s.end <= sentence.start][::-1]
+        if lead_in:
+            context.insert(0, lead_in[0])
+        others = [c for c in counted if c.start != figure.end]
+        guess = self.matcher.guess(text, Span(figure.start, figure.end), figure.percent, clause, sentence, context, others)
+        metric = guess.metric
+        if metric is None:
+            review += ["metric", "unit"]
+            evidence.append(f"metric: no keyword of any metric near the figure (unit family {guess.unit_family or 'unknown'})")
+        else:
+            evidence.append(f'metric: keyword "{guess.keyword}" {guess.where} -> {metric.id}')
+            if guess.where not in ("right after the figure", "in its clause"):
+                review.append("metric")
+        # speaker
+        in_quotation = self._in_quotation(text, para, figure.start)
+        speaker, speaker_span, stated, stated_how, speaker_sure = None, None, None, "", False
+        if attribution is None and in_quotation:
+            attribution = self._quotation_attribution(text, para, figure.start, attributor, all_sentences)
+            if attribution:
+                evidence.append("speaker: the figure is inside a quotation attributed after it")
+        if attribution is None and lead_in and lead_in[1]:
+            attribution = lead_in[1]
+            evidence.append("speaker: from the list's lead-in")
+        if attribution:
+            speaker, speaker_sure = attribution.speaker, attribution.sure
+            evidence.append(f"speaker: {attribution.evidence} -> {speaker}")
+            if attribution.verb_at is not None:
+                speaker_span = Span(max(sentence.start, attribution.verb_at - 60), attribution.verb_at)
+            resolved = self._stated_date(text, sentence, attribution, published)
+            if resolved and resolved.value:
+                stated, stated_how = resolved.value, resolved.how
+                if not resolved.sure:
+                    review.append("stated_on")
+            elif speaker_dates.get(speaker):
+                stated, stated_how = speaker_dates[speaker], f"the date of {speaker}'s statement named before"
+                review.append("stated_on")
+        elif report_speaker:
+            speaker = report_speaker
+            evidence.append(f"speaker: no attribution in the sentence; the report of {report_speaker} goes on from an earlier paragraph")
+            review.append("speaker")
+            if report_date:
+                stated, stated_how = report_date, "the date of that report"
+        else:
+            speaker = outlet
+            evidence.append(f"speaker: no attribution in the sentence or paragraph -> the outlet's own voice ({outlet})")
+            review.append("speaker")
+        if not speaker_sure and "speaker" not in review:
+            review.append("speaker")
+        if stated is None and published is not None:
+            own_voice = speaker == outlet
+            if own_voice and published.precision == Precision.day and _PRESENT.search(sentence.text(text)):
+                stated, stated_how = published, "the outlet's present tense, on its publication day"
+            elif not own_voice and speaker != "unattributed-reports" and published.precision == Precision.day:
+                stated, stated_how = published, "no date next to the attribution: the publication day"
+                review.append("stated_on")
+        evidence.append(f"stated_on: {stated_how or 'none stated'}" + (f" -> {stated}" if stated else ""))
+        # period
+        period_start, period_end = None, None
+        scope = Span(sentence.start, sentence.end)
+        since = _SINCE.search(text, scope.start, scope.end)
+        if since and operation_start:
+            period_start = operation_start[0]
+            evidence.append(f'period: "{since.group()}"; the text dates the start {operation_start[1]}')
+        elif since:
+            review.append("period")
+            evidence.append(f'period: "{since.group()}" but the text gives no start date')
+        for area in [scope] + ([lead_in[0]] if lead_in else []):
+            for mention in find_dates(text, area.start, area.end):
+                before = text[max(area.start, mention.start - 12) : mention.start]
+                resolved = resolve(mention, published)
+                if _SINCE_DATE.search(before) and resolved.value and period_start is None:
+                    period_start = resolved.value
+                    evidence.append(f"period: since {resolved.how}")
+                elif _AS_OF.search(before) and resolved.value and period_end is None:
+                    period_end = resolved.value
+                    evidence.append(f"period: as of {resolved.how}")
+        if period_start and period_end is None and stated:
+            period_end = stated
+        if metric is not None and metric.kind == MetricKind.stock and period_end is None:
+            period_end = stated or published
+            review.append("period")
+            evidence.append("period: a stock needs an as-of date; the stated or publication date stands in")
+        # subject and place
+        subject = self.subjects.guess(text, Span(figure.start, figure.end), clause, sentence, speaker, metric, speaker_span)
+        if not subject.sure:
+            review.append("subject")
+        evidence.append(f"subject: {subject.evidence}" + (f" -> {subject.entity}" if subject.entity else ""))
+        place = find_place(text, sentence) or (find_place(text, lead_in[0]) if lead_in else None)
+        # quote
+        cover = [(hedge.start if hedge else figure.start, figure.end)]
+        if conversion := _CONVERSION.match(text, figure.end):
+            cover.append((figure.end, conversion.end()))
+        after = re.match(r"\s+[\w’'-]+", text[cover[-1][1] : sentence.end])
+        if after:
+            cover.append((cover[-1][1], cover[-1][1] + after.end()))
+        quotes = [shortest_quote(text, sentence, para, cover)]
+        if lead_in:
+            quotes.append(Span(*_trimmed(text, lead_in[0])))
+        return DraftClaim(
+            figure, quotes, value, qualifier, hedge.word if hedge else None, metric, subject.entity,
+            speaker, stated, period_start, period_end, place, sorted(set(review), key=review.index),
+            evidence, in_quotation, sentence,
+        )
+
+    @staticmethod
+    def _in_quotation(text: str, para: Paragraph, at: int) -> bool:
+        before = text[para.start : at]
+        return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+    def _quotation_attribution(self, text: str, para: Paragraph, at: int, attributor: Attributor, all_sentences: list[Sentence]) -> Attribution | None:
+        close = min([i for i in (text.find("”", at, para.end), text.find('"', at, para.end)) if i != -1] or [-1])
+        if close == -1:
+            return None
+        for sentence in all_sentences:
+            if sentence.contains(close, close + 1):
+                return attributor.in_sentence(Sentence(close, sentence.end, sentence.paragraph), close)
+        return None
+
+    # -- merging, ids, not_claims -----------------------------------------------------------
+    @staticmethod
+    def _merge(draft: Draft) -> None:
+        """A figure repeated in the headline, or repeated by the same speaker for the same
+        metric, is one claim with two citations; the speaker's own quoted words lead."""
+        kept: list[DraftClaim] = []
+        for claim in sorted(draft.claims, key=lambda c: c.headline):
+            twin = next(
+                (
+                    k for k in kept
+                    if k.value == claim.value and k.value is not None
+                    and (k.metric is claim.metric or claim.headline)
+                    and (k.speaker == claim.speaker or claim.headline)
+                ),
+                None,
+            )
+            if twin is None:
+                kept.append(claim)
+                continue
+            if claim.in_quotation and not twin.in_quotation and not claim.headline:
+                claim.quotes += twin.quotes
+                claim.evidence.append("merged: the same figure, metric and speaker stated twice; the quoted words lead")
+                kept[kept.index(twin)] = claim
+            else:
+                twin.quotes += claim.quotes
+                twin.evidence.append("merged: " + ("the headline repeats this figure" if claim.headline else "the same figure, metric and speaker stated again"))
+        draft.claims = sorted(kept, key=lambda c: c.figure.start)
+
+    @staticmethod
+    def _ids(draft: Draft) -> None:
+        seen: dict[str, int] = {}
+        for claim in draft.claims:
+            parts = [claim.speaker, claim.metric.id if claim.metric else "figure", str(claim.stated_on or claim.period_end or "")]
+            base = slugify("-".join(p for p in parts if p), 110)
+            seen[base] = seen.get(base, 0) + 1
+            claim.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+
+    def _not_claims(self, draft: Draft, dateline: tuple[int, int] | None) -> None:
+        text = draft.text
+        covered = [(q.start, q.end) for c in draft.claims for q in c.quotes]
+        paras = paragraphs(text)
+        for numeral in find_numerals(text):
+            if any(s <= numeral.start and numeral.end <= e for s, e in covered):
+                continue
+            found = classify_span(text, numeral.start, numeral.end, dateline)
+            sure = found is not None
+            reason, cover = found or ("Not read as a figure by the draft tool; check it.", (numeral.start, numeral.end))
+            para = _paragraph_of(paras, numeral.start)
+            sentence = next(s for s in sentences(text, para) if s.start <= numeral.start <= s.end)
+            if len(para.text(text).split()) <= 15 and text.count(para.text(text)) == 1:
+                span = para  # a byline or a caption line: quote it whole
+            else:
+                span = shortest_quote(text, sentence, para, [(min(cover[0], numeral.start), max(cover[1], numeral.end))])
+            covered.append((span.start, span.end))
+            draft.not_claims.append((span.text(text), reason, sure))
+
+
+def _trimmed(text: str, span: Span) -> tuple[int, int]:
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

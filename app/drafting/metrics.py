@@ -1,0 +1,129 @@
+"""Which metric a figure counts: the keywords each metric lists in
+seeds/vocabulary/metrics.yaml, matched in the figure's sentence. The noun right after the
+figure narrows the unit (troops are persons, km² is area, % is a share); then the closest
+keyword wins, one in the figure's own clause over one farther off, a longer keyword over
+a shorter one it contains ("killed or wounded" over "killed")."""
+
+import re
+from dataclasses import dataclass
+
+from app.drafting.segments import Span
+from app.loader.schema import MetricSpec
+
+PERSON_NOUNS = re.compile(
+    r"^\W{0,3}(?:[\w’'-]+\s){0,3}?(?:troops|soldiers|servicemen|service members|personnel|people|persons|"
+    r"fighters|occupiers|invaders|officers|generals|men|militants|mercenaries|conscripts|"
+    r"prisoners|POWs|casualties|troop|soldier|serviceman|person|military personnel)\b",
+    re.IGNORECASE,
+)
+AREA_NOUNS = re.compile(r"^\s?(?:square\s(?:kilomet|km|mile)|sq\.?\s?(?:km|mi)|km²|km2|hectares)", re.IGNORECASE)
+COUNTED_PHRASE_CHARS = 60
+
+
+@dataclass(frozen=True)
+class MetricGuess:
+    metric: MetricSpec | None
+    keyword: str | None
+    where: str  # "after the figure", "in its clause", "in its sentence", "in the paragraph"
+    unit_family: str | None
+
+
+@dataclass(frozen=True)
+class _Hit:
+    metric: MetricSpec
+    keyword: str
+    start: int
+    end: int
+
+
+def unit_family(text: str, figure_end: int, percent: bool) -> str | None:
+    """persons, km2 or percent from what follows the figure; None if the noun says nothing."""
+    if percent:
+        return "percent"
+    after = text[figure_end : figure_end + COUNTED_PHRASE_CHARS]
+    if AREA_NOUNS.match(after):
+        return "km2"
+    if PERSON_NOUNS.match(after):
+        return "persons"
+    return None
+
+
+class MetricMatcher:
+    def __init__(self, metrics: list[MetricSpec]) -> None:
+        self.metrics = metrics
+        pairs = [(kw, m) for m in metrics for kw in m.keywords]
+        pairs.sort(key=lambda p: len(p[0]), reverse=True)
+        self._pairs = pairs
+        self._pattern = re.compile(
+            r"(?<![\w-])(" + "|".join(re.escape(kw) for kw, _ in pairs) + r")(?![\w-])",
+            re.IGNORECASE,
+        ) if pairs else None
+
+    def hits(self, text: str, span: Span) -> list[_Hit]:
+        """Keyword occurrences in span; a keyword inside a longer one's match is dropped."""
+        if self._pattern is None:
+            return []
+        found: list[_Hit] = []
+        for match in self._pattern.finditer(text, span.start, span.end):
+            word = match.group(1).lower()
+            for keyword, metric in self._pairs:
+                if keyword.lower() == word:
+                    found.append(_Hit(metric, keyword, match.start(), match.end()))
+        # Every metric naming the same words stays a candidate; longer matches hide shorter.
+        return [
+            h
+            for h in found
+            if not any(
+                o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
+                for o in found
+            )
+        ]
+
+    def guess(
+        self,
+        text: str,
+        figure: Span,
+        percent: bool,
+        clause: Span,
+        sentence: Span,
+        context: list[Span],
+        other_counted: list[Span],
+    ) -> MetricGuess:
+        """The best metric for the figure at `figure`; `context` is searched when the
+        sentence names none (earlier sentences of the paragraph, a list's lead-in);
+        keywords inside `other_counted` name another figure's noun and are skipped."""
+        family = unit_family(text, figure.end, percent)
+        allowed = [m for m in self.metrics if family is None or m.unit == family]
+        if family is None:
+            # A bare count (equipment, assaults, brigades) is never a share or an area.
+            allowed = [m for m in allowed if m.unit not in ("percent", "km2")]
+        counted_end = min(clause.end, figure.end + COUNTED_PHRASE_CHARS)
+
+        def score(hit: _Hit) -> float:
+            if hit.start >= figure.end:
+                distance = hit.start - figure.end
+            else:
+                distance = figure.start - hit.end
+            if figure.end <= hit.start and hit.end <= counted_end:
+                distance *= 0.1
+            elif clause.contains(hit.start, hit.end):
+                distance *= 0.5
+            return distance - (hit.end - hit.start) * 0.01
+
+        for where, span in [("in its sentence", sentence)] + [("in the paragraph", s) for s in context]:
+            hits = [
+                h
+                for h in self.hits(text, span)
+                if h.metric in allowed
+                and not any(o.contains(h.start, h.end) for o in other_counted)
+                and not (figure.start <= h.start < figure.end)
+            ]
+            if hits:
+                best = min(hits, key=score)
+                if where == "in its sentence":
+                    if figure.end <= best.start and best.end <= counted_end:
+                        where = "right after the figure"
+                    elif clause.contains(best.start, best.end):
+                        where = "in its clause"
+                return MetricGuess(best.metric, best.keyword, where, family)
+        return MetricGuess(None, None, "no keyword", family)
