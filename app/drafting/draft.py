@@ -97,7 +97,7 @@ _SINCE_DATE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 _AS_OF = re.compile(r"\b(?:as of|as at|by|until|through)\s+$", re.IGNORECASE)
 _OPERATION_START = re.compile(r"\b(?:began|launched|started|crossed into)\b", re.IGNORECASE)
 _CREDIT = re.compile(r"^\((?P<name>[^)\d]{2,40})\)$", re.MULTILINE)
-_CONVERSION = re.compile(r"\s*\((?:around |about |approximately |some |over )?[\d.,  ]+\s(?:square\s)?(?:miles|mi|sq mi|km|kilometers|kilometres)[^)]*\)")
+_CONVERSION = re.compile(r"[^()\n,;]{0,30}?\((?:around |about |approximately |some |over )?[\d.,  ]+\s(?:square\s)?(?:miles|mi|sq mi|km|kilometers|kilometres)[^)]*\)")
 
 
 def _paragraph_of(paras: list[Paragraph], at: int) -> Paragraph:
@@ -114,12 +114,13 @@ class Drafter:
 
     # -- the source ---------------------------------------------------------------------
     def _title(self, text: str, paras: list[Paragraph], dateline_end: int) -> tuple[str, Paragraph | None, bool]:
-        for para in paras[:8]:
+        body = next((p.index for p in paras if len(p.text(text).split()) >= 25), len(paras))
+        for para in paras[: min(8, body)]:
             line = para.text(text).strip()
             if para.end <= dateline_end or line.lower().startswith(("date ", "by ", "skip to")):
                 continue
             words = line.split()
-            if 4 <= len(words) <= 30 and line.count(",") < 4 and not line.endswith((".", ":")) and not _CREDIT.match(line):
+            if 4 <= len(words) <= 30 and line.count(",") < 4 and not line.endswith((".", ":", ";")) and not _CREDIT.match(line):
                 return line, para, True
         first = paras[0] if paras else None
         if first is None:
@@ -194,8 +195,15 @@ class Drafter:
         operation_start = self._operation_start(text, published)
         all_sentences = [s for p in paras for s in sentences(text, p)]
         figures = [f for f in figures if not self._not_a_figure(text, f, dateline_span)]
+        # "90 square kilometers (around 35 square miles)": the bracket restates the figure.
+        conversions = [(f.end, m.end()) for f in figures if (m := _CONVERSION.match(text, f.end))]
+        figures = [f for f in figures if not any(s <= f.start < e for s, e in conversions)]
         figure_spans = [Span(f.start, f.end) for f in figures]
-        counted = [Span(f.end, f.end + len(re.match(r"[^,;:()“”\n]{0,25}", text[f.end :]).group())) for f in figures]  # type: ignore[union-attr]
+        counted = []
+        for index, f in enumerate(figures):
+            limit = figures[index + 1].start if index + 1 < len(figures) else len(text)
+            phrase = re.match(r"[^,;:()“”\n]{0,25}", text[f.end : limit])
+            counted.append(Span(f.end, f.end + len(phrase.group()) if phrase else f.end))
 
         report_speaker: str | None = None
         report_date: PartialDate | None = None

@@ -10,6 +10,7 @@ from app.dates import PartialDate
 from app.drafting.draft import Draft, Drafter, Vocabulary
 from app.loader.schema import SourceFile
 from app.loader.yaml_files import read_yaml
+from app.models.entity import alias_key
 
 FIELDS = ("value", "qualifier", "speaker", "metric", "stated_on")
 FLOORS = {"value": 0.95, "qualifier": 0.90, "speaker": 0.75, "metric": 0.75, "stated_on": 0.80}
@@ -108,6 +109,14 @@ def _same_value(draft_value: float | None, low: float | None, high: float | None
     return low is not None and (low, high) == (e.low, e.high)
 
 
+def _same_speaker(draft: Draft, drafted: str, expected: str | None) -> bool:
+    """"new:NAME" expects a proposed entity of that name (its id is the curator's choice)."""
+    if expected and expected.startswith("new:"):
+        proposed = {p.entity.id: p.entity.name for p in draft.entities}
+        return alias_key(proposed.get(drafted, "")) == alias_key(expected[4:])
+    return drafted == expected
+
+
 def score(name: str, draft: Draft, expected: list[Expected], basis: str) -> Score:
     result = Score(name, basis, expected=len(expected), drafted=len(draft.claims))
     for e in expected:
@@ -125,7 +134,7 @@ def score(name: str, draft: Draft, expected: list[Expected], basis: str) -> Scor
         got = {
             "value": True,
             "qualifier": claim.qualifier.value == e.qualifier,
-            "speaker": claim.speaker == e.speaker,
+            "speaker": _same_speaker(draft, claim.speaker, e.speaker),
             "metric": (claim.metric.id if claim.metric else None) == e.metric,
             "stated_on": (str(claim.stated_on) if claim.stated_on else None) == e.stated_on,
         }
