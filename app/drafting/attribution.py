@@ -18,12 +18,12 @@ SPEECH_VERBS = (
     r"said|says|say|told|tells|wrote|writes|reported|reports|reporting|stated|states|noted|"
     r"notes|added|adds|announced|announces|claimed|claims|confirmed|confirms|confirm|"
     r"emphasized|emphasised|explained|estimated|estimates|declared|stressed|revealed|"
-    r"insisted|warned|posted|cited|said in a statement|according to"
+    r"insisted|warned|posted|cited|said in a statement|according to|put(?=\s[^.]{0,60}?\sat\s)"
 )
 REPORT_VERBS = frozenset(
     "reported reports says states noted notes added adds announced announces estimates".split()
 )
-_VERB = re.compile(rf"(?<![\w-])({SPEECH_VERBS})(?![\w-])", re.IGNORECASE)
+SPEECH_VERB_RE = _VERB = re.compile(rf"(?<![\w-])({SPEECH_VERBS})(?![\w-])", re.IGNORECASE)
 _UNATTRIBUTED = re.compile(
     r"\b(?:reportedly|reports (?:said|say|suggest|suggested|indicate|indicated)|"
     r"it (?:was|is|has been) reported|according to (?:media )?reports|media reported)\b",
@@ -44,6 +44,7 @@ ORG_REFERENCES = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"((?:[A-Z][\w’'.-]*\s(?:(?:of|the|for|and)\s)*){0,5}[A-Z][\w’'-]+),?\s*$")
+_NAME_AT_START = re.compile(r"\s*(?:the\s)?((?:[A-Z][\w’'.-]*(?:\s(?:of|the|for|and))*\s?)+)")
 _SENTENCE_STARTERS = frozenset("The On In At As But And However Earlier Later Meanwhile A An This That".split())
 ROLE_WORDS = frozenset(
     "President Minister General Gen. Colonel Col. Commander Spokesman Spokeswoman Head Chief "
@@ -160,8 +161,8 @@ class Attributor:
         if "statement" in self.text[sentence.start : sentence.end].lower():
             self.last_statement = speaker
 
-    def _new_entity(self, window: Span) -> NewEntity | None:
-        m = _NAME.search(self.text, window.start, window.end)
+    def _new_entity(self, window: Span, at_start: bool = False) -> NewEntity | None:
+        m = (_NAME_AT_START.match if at_start else _NAME.search)(self.text, window.start, window.end)
         if not m:
             return None
         words = m.group(1).split()
@@ -206,6 +207,10 @@ class Attributor:
             hit = self._speaker_in(Span(start, end), start)
             if hit:
                 return Attribution(hit[0], f'"{text[verb.start():end].strip()}"', True, lowered, verb.start(), direct)
+            new = self._new_entity(Span(start, end), at_start=True)
+            if new:
+                self.new_entities.setdefault(new.id, new)
+                return Attribution(new.id, new.evidence, False, lowered, verb.start(), direct, new)
             return None
         # "..., said Zelenskyy": the name after the verb.
         if re.search(r"[,”]\s*$", text[max(sentence.start, verb.start() - 3) : verb.start()]):

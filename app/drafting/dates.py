@@ -172,6 +172,7 @@ class Dateline:
     basis: str
     start: int
     end: int
+    agency: str | None = None
 
 
 _HEAD_CHARS = 600
@@ -180,6 +181,11 @@ _WIRE = re.compile(
     re.MULTILINE,
 )
 _BYLINE = re.compile(rf"^(?:by\s[^\n]*?\s|published:?\s|updated:?\s)?(?P<date>{_MONTH}\s{_DAY},\s{_YEAR}|{_DAY}\s{_MONTH}\s{_YEAR}|{_DAY}\.[01]?\d\.{_YEAR}|{_YEAR}-[01]\d-[0-3]\d)", re.IGNORECASE | re.MULTILINE)
+# "Berlin, 27.03.2025" on a line of its own.
+_PLACE_DATE = re.compile(
+    rf"^[A-ZÄÖÜ][\w .'’-]{{1,30}},\s(?P<date>{_MONTH}\s{_DAY},\s{_YEAR}|{_DAY}\.?\s{_MONTH}\s{_YEAR}|{_DAY}\.[01]?\d\.{_YEAR}|{_YEAR}-[01]\d-[0-3]\d)\.?\s*$",
+    re.MULTILINE,
+)
 _HEADER = re.compile(rf"\bdate\s(?P<date>{_YEAR}-[01]\d-[0-3]\d)\b")
 
 
@@ -202,5 +208,8 @@ def find_dateline(text: str, year_hint: int | None = None) -> Dateline | None:
             basis = f'The dateline "{m.group().strip()}", the year from --published-on.'
         else:
             basis = f'The dateline "{m.group().strip()}".'
-        return Dateline(resolve(mention, None).value, basis, m.start(), m.end())  # type: ignore[arg-type]
+        return Dateline(resolve(mention, None).value, basis, m.start(), m.end(), m.group("agency"))  # type: ignore[arg-type]
+    if m := _PLACE_DATE.search(head):
+        mention = find_dates(text, m.start("date"), m.end("date"))[0]
+        return Dateline(resolve(mention, None).value, f'The dateline "{m.group().strip()}".', m.start(), m.end())  # type: ignore[arg-type]
     return None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.dates import PartialDate, Precision
-from app.drafting.attribution import AliasIndex, Attribution, Attributor, NewEntity, slugify
+from app.drafting.attribution import SPEECH_VERB_RE, UNATTRIBUTED_ID, AliasIndex, Attribution, Attributor, NewEntity, slugify
 from app.drafting.dates import DATE_RE, Resolved, find_dateline, find_dates, resolve
 from app.drafting.hedges import hedge_before
 from app.drafting.metrics import MetricMatcher, unit_family
@@ -90,6 +90,7 @@ class Draft:
         )
 
 
+_QUESTION = re.compile(r"^(?:Q|Question)\s?[:.)]\s")
 _LIST_ITEM = re.compile(r"^(?:[-•*–·]\s*)?[\d\w].{0,80}[;.]?$")
 _PRESENT = re.compile(r"\b(?:is|are|has|have|remains?|still|now|currently|continues?)\b", re.IGNORECASE)
 _SINCE = re.compile(r"\bsince\s+(?:the\s+(?:beginning|start)\s+of\s+[^,.;]*|its\s+(?:beginning|start))", re.IGNORECASE)
@@ -113,11 +114,11 @@ class Drafter:
         self.entity_ids = {e.id for e in vocabulary.entities}
 
     # -- the source ---------------------------------------------------------------------
-    def _title(self, text: str, paras: list[Paragraph], dateline_end: int) -> tuple[str, Paragraph | None, bool]:
+    def _title(self, text: str, paras: list[Paragraph], dateline_at: int) -> tuple[str, Paragraph | None, bool]:
         body = next((p.index for p in paras if len(p.text(text).split()) >= 25), len(paras))
         for para in paras[: min(8, body)]:
             line = para.text(text).strip()
-            if para.end <= dateline_end or line.lower().startswith(("date ", "by ", "skip to")):
+            if para.start <= dateline_at <= para.end or line.lower().startswith(("date ", "by ", "skip to")):
                 continue
             words = line.split()
             if 4 <= len(words) <= 30 and line.count(",") < 4 and not line.endswith((".", ":", ";")) and not _CREDIT.match(line):
@@ -130,8 +131,14 @@ class Drafter:
         line = re.sub(r"^\s*date\s\S+\s*", "", line)
         return line[:150].rstrip(". ") or "Untitled", None, False
 
-    def _outlet(self, text: str, paras: list[Paragraph], number: int | None, title: str) -> tuple[str, str | None, ProposedEntity | None, str]:
+    def _outlet(self, text: str, paras: list[Paragraph], number: int | None, title: str, agency: str | None) -> tuple[str, str | None, ProposedEntity | None, str]:
         """The entity for figures in the outlet's own voice, the publisher's name, and why."""
+        if agency:
+            at = text.find(f"({agency})")
+            for _, _, eid in self.aliases.matches(text, Span(at + 1, at + 1 + len(agency))):
+                return eid, self.aliases.by_id[eid].name, None, f'the dateline names the agency "{agency}"'
+            new = NewEntity(slugify(agency), agency, EntityKind.outlet, f'the dateline names the agency "{agency}"')
+            return new.id, agency, ProposedEntity(new, role="News agency"), f'the dateline names the agency "{agency}"'
         publisher = None
         for para in paras[:3]:
             for start, end, eid in self.aliases.matches(text, para):
@@ -170,11 +177,11 @@ class Drafter:
             source_review.append("published_on")
             source_evidence.append("published_on: no dateline or byline date found; relative dates stay null")
         dateline_span = (dateline.start, dateline.end) if dateline else None
-        title, title_para, found_title = self._title(text, paras, dateline.end if dateline else -1)
+        title, title_para, found_title = self._title(text, paras, dateline.start if dateline else -1)
         if not found_title:
             source_review.append("title")
             source_evidence.append("title: no headline line; the first sentence stands in")
-        outlet, publisher, outlet_entity, outlet_why = self._outlet(text, paras, number, title)
+        outlet, publisher, outlet_entity, outlet_why = self._outlet(text, paras, number, title, dateline.agency if dateline else None)
         source_evidence.append(f"outlet voice: {outlet} ({outlet_why})")
         draft = Draft(
             text,
@@ -205,6 +212,7 @@ class Drafter:
             phrase = re.match(r"[^,;:()“”\n]{0,25}", text[f.end : limit])
             counted.append(Span(f.end, f.end + len(phrase.group()) if phrase else f.end))
 
+        interview = self._interview(text, paras, published)
         report_speaker: str | None = None
         report_date: PartialDate | None = None
         speaker_dates: dict[str, PartialDate | None] = {}
@@ -226,6 +234,10 @@ class Drafter:
             in_sentence = [f for f in figures if sentence.contains(f.start, f.end)]
             first_at = in_sentence[0].start if in_sentence else sentence.end
             attribution = attributor.in_sentence(sentence, first_at)
+            if attribution is None and interview and sentence.paragraph > interview[2] and not _QUESTION.match(para.text(text)):
+                who, when, _ = interview
+                attribution = Attribution(who, f"an answer in the interview with {who}", True)
+                speaker_dates[who] = when
             stated = self._stated_date(text, sentence, attribution, published)
             if attribution:
                 speaker_dates.setdefault(attribution.speaker, stated.value if stated else None)
@@ -269,6 +281,24 @@ class Drafter:
         self._not_claims(draft, dateline_span)
         return draft
 
+    def _interview(self, text: str, paras: list[Paragraph], published: PartialDate | None) -> tuple[str, PartialDate | None, int] | None:
+        """A Q&A interview: (the interviewee, the interview date, the first question's
+        paragraph); the answers are the interviewee's."""
+        questions = [p for p in paras if _QUESTION.match(p.text(text))]
+        if len(questions) < 2:
+            return None
+        intro = Span(0, questions[0].start)
+        people = [(s, eid) for s, _, eid in self.aliases.matches(text, intro) if self.aliases.kind(eid) == EntityKind.person]
+        if not people:
+            return None
+        when = None
+        for mention in find_dates(text, intro.start, intro.end):
+            resolved = resolve(mention, published)
+            if resolved.value and resolved.value.precision == Precision.day:
+                when = resolved.value
+                break
+        return people[0][1], when, questions[0].index
+
     @staticmethod
     def _is_list_item(text: str, para: Paragraph) -> bool:
         line = para.text(text).strip()
@@ -298,11 +328,12 @@ class Drafter:
         """A date phrase next to the attribution's verb, or opening the sentence."""
         if attribution is None or attribution.verb_at is None:
             return None
+        verbs = [attribution.verb_at, *(v.end() for v in SPEECH_VERB_RE.finditer(text, sentence.start, sentence.end))]
         for mention in find_dates(text, sentence.start, sentence.end):
             before = text[max(sentence.start, mention.start - 12) : mention.start]
             if _SINCE_DATE.search(before) or _AS_OF.search(before) or re.search(r"\b(?:of|during|in the fall of)\s$", before):
                 continue
-            near = abs(mention.start - attribution.verb_at) <= 45
+            near = any(0 <= mention.start - at <= 45 for at in verbs)
             opening = mention.start - sentence.start <= 4 and re.match(r"\s*,", text[mention.end : mention.end + 2])
             if near or opening:
                 resolved = resolve(mention, published)
@@ -391,7 +422,9 @@ class Drafter:
             own_voice = speaker == outlet
             if own_voice and published.precision == Precision.day and _PRESENT.search(sentence.text(text)):
                 stated, stated_how = published, "the outlet's present tense, on its publication day"
-            elif not own_voice and speaker != "unattributed-reports" and published.precision == Precision.day:
+            elif not own_voice and speaker != UNATTRIBUTED_ID and published.precision == Precision.day and not (attribution and attribution.verb == "according to"):
+                # A statement reported undated in a dated article is taken as of that day;
+                # "according to X" cites a source, not a statement of the day.
                 stated, stated_how = published, "no date next to the attribution: the publication day"
                 review.append("stated_on")
         evidence.append(f"stated_on: {stated_how or 'none stated'}" + (f" -> {stated}" if stated else ""))

@@ -52,29 +52,24 @@ class MetricMatcher:
     def __init__(self, metrics: list[MetricSpec]) -> None:
         self.metrics = metrics
         pairs = [(kw, m) for m in metrics for kw in m.keywords]
-        pairs.sort(key=lambda p: len(p[0]), reverse=True)
-        self._pairs = pairs
-        self._pattern = re.compile(
-            r"(?<![\w-])(" + "|".join(re.escape(kw) for kw, _ in pairs) + r")(?![\w-])",
-            re.IGNORECASE,
-        ) if pairs else None
+        self._patterns = [
+            (re.compile(rf"(?<![\w-]){re.escape(kw)}(?![\w-])", re.IGNORECASE), kw, m) for kw, m in pairs
+        ]
 
     def hits(self, text: str, span: Span) -> list[_Hit]:
         """Keyword occurrences in span; a keyword inside a longer one's match is dropped."""
-        if self._pattern is None:
-            return []
-        found: list[_Hit] = []
-        for match in self._pattern.finditer(text, span.start, span.end):
-            word = match.group(1).lower()
-            for keyword, metric in self._pairs:
-                if keyword.lower() == word:
-                    found.append(_Hit(metric, keyword, match.start(), match.end()))
-        # Every metric naming the same words stays a candidate; longer matches hide shorter.
+        found = [
+            _Hit(metric, keyword, match.start(), match.end())
+            for pattern, keyword, metric in self._patterns
+            for match in pattern.finditer(text, span.start, span.end)
+        ]
+        # Every metric naming the same words stays a candidate; a longer match hides any
+        # shorter one it overlaps ("killed or wounded" hides "were killed").
         return [
             h
             for h in found
             if not any(
-                o.start <= h.start and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
+                o.start < h.end and h.start < o.end and (o.end - o.start) > (h.end - h.start)
                 for o in found
             )
         ]
@@ -111,11 +106,14 @@ class MetricMatcher:
             return distance - (hit.end - hit.start) * 0.01
 
         for where, span in [("in its sentence", sentence)] + [("in the paragraph", s) for s in context]:
+            # Another figure's noun in the same sentence names that figure, not this one;
+            # in an earlier sentence it is what "it was about 120" refers back to.
+            skip = other_counted if span is sentence else []
             hits = [
                 h
                 for h in self.hits(text, span)
                 if h.metric in allowed
-                and not any(o.contains(h.start, h.end) for o in other_counted)
+                and not any(o.contains(h.start, h.end) for o in skip)
                 and not (figure.start <= h.start < figure.end)
             ]
             if hits:
