@@ -18,7 +18,7 @@ SPEECH_VERBS = (
     r"said|says|say|told|tells|wrote|writes|reported|reports|reporting|stated|states|noted|"
     r"notes|added|adds|announced|announces|claimed|claims|confirmed|confirms|confirm|"
     r"emphasized|emphasised|explained|estimated|estimates|declared|stressed|revealed|"
-    r"insisted|warned|posted|cited|said in a statement|according to|put(?=\s[^.]{0,60}?\sat\s)"
+    r"insisted|warned|posted|cited|issued|published|released|said in a statement|according to|put(?=\s[^.]{0,60}?\sat\s)"
 )
 REPORT_VERBS = frozenset(
     "reported reports says states noted notes added adds announced announces estimates".split()

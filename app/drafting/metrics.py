@@ -94,16 +94,17 @@ class MetricMatcher:
             allowed = [m for m in allowed if m.unit not in ("percent", "km2")]
         counted_end = min(clause.end, figure.end + COUNTED_PHRASE_CHARS)
 
-        def score(hit: _Hit) -> float:
-            if hit.start >= figure.end:
-                distance = hit.start - figure.end
-            else:
-                distance = figure.start - hit.end
+        def score(hit: _Hit) -> tuple[int, int, int]:
+            """The noun right after the figure first, then its clause, then the sentence;
+            the nearest within each, the longest at equal distance."""
+            distance = hit.start - figure.end if hit.start >= figure.end else figure.start - hit.end
             if figure.end <= hit.start and hit.end <= counted_end:
-                distance *= 0.1
+                tier = 0
             elif clause.contains(hit.start, hit.end):
-                distance *= 0.5
-            return distance - (hit.end - hit.start) * 0.01
+                tier = 1
+            else:
+                tier = 2
+            return tier, distance, -(hit.end - hit.start)
 
         for where, span in [("in its sentence", sentence)] + [("in the paragraph", s) for s in context]:
             # Another figure's noun in the same sentence names that figure, not this one;
