@@ -25,9 +25,15 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("article", type=Path, help="the article's text (UTF-8)")
-    parser.add_argument("--out", type=Path, default=settings.seeds_dir / "sources", help="output folder")
-    parser.add_argument("--published-on", help="publication date if the text prints none: YYYY[-MM[-DD]]")
-    parser.add_argument("--seeds", type=Path, default=settings.seeds_dir, help="seed folder (vocabulary)")
+    parser.add_argument(
+        "--out", type=Path, default=settings.seeds_dir / "sources", help="output folder"
+    )
+    parser.add_argument(
+        "--published-on", help="publication date if the text prints none: YYYY[-MM[-DD]]"
+    )
+    parser.add_argument(
+        "--seeds", type=Path, default=settings.seeds_dir, help="seed folder (vocabulary)"
+    )
     args = parser.parse_args(argv)
     try:
         data = args.article.read_bytes()

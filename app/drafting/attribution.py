@@ -18,10 +18,23 @@ SPEECH_VERBS = (
     r"said|says|say|told|tells|wrote|writes|reported|reports|reporting|stated|states|noted|"
     r"notes|added|adds|announced|announces|claimed|claims|confirmed|confirms|confirm|"
     r"emphasized|emphasised|explained|estimated|estimates|declared|stressed|revealed|"
-    r"insisted|warned|posted|cited|issued|published|released|said in a statement|according to|put(?=\s[^.]{0,60}?\sat\s)"
+    r"insisted|warned|posted|cited|issued|published|released|said in a statement|"
+    r"according to|put(?=\s[^.]{0,60}?\sat\s)"
 )
 REPORT_VERBS = frozenset(
-    "reported reports says states noted notes added adds announced announces estimates".split()
+    [
+        "reported",
+        "reports",
+        "says",
+        "states",
+        "noted",
+        "notes",
+        "added",
+        "adds",
+        "announced",
+        "announces",
+        "estimates",
+    ]
 )
 SPEECH_VERB_RE = _VERB = re.compile(rf"(?<![\w-])({SPEECH_VERBS})(?![\w-])", re.IGNORECASE)
 _UNATTRIBUTED = re.compile(
@@ -30,7 +43,8 @@ _UNATTRIBUTED = re.compile(
     re.IGNORECASE,
 )
 _BACKWARD = re.compile(
-    r"^(?:This|That|It|These figures|The figures) (?:was|were|is|are) (?:reported|announced|stated|said|published) by\b",
+    r"^(?:This|That|It|These figures|The figures) (?:was|were|is|are) "
+    r"(?:reported|announced|stated|said|published) by\b",
     re.IGNORECASE,
 )
 PERSON_REFERENCES = re.compile(
@@ -45,11 +59,59 @@ ORG_REFERENCES = re.compile(
 )
 _NAME = re.compile(r"((?:[A-Z][\w’'.-]*\s(?:(?:of|the|for|and)\s)*){0,5}[A-Z][\w’'-]+),?\s*$")
 _NAME_AT_START = re.compile(r"\s*(?:the\s)?((?:[A-Z][\w’'.-]*(?:\s(?:of|the|for|and))*\s?)+)")
-_SENTENCE_STARTERS = frozenset("The On In At As But And However Earlier Later Meanwhile A An This That".split())
+_SENTENCE_STARTERS = frozenset(
+    [
+        "The",
+        "On",
+        "In",
+        "At",
+        "As",
+        "But",
+        "And",
+        "However",
+        "Earlier",
+        "Later",
+        "Meanwhile",
+        "A",
+        "An",
+        "This",
+        "That",
+    ]
+)
 ROLE_WORDS = frozenset(
-    "President Minister General Gen. Colonel Col. Commander Spokesman Spokeswoman Head Chief "
-    "Lieutenant Lt. Major Mr. Mrs. Ms. Dr. Deputy Governor Senator MP Analyst Prime Foreign "
-    "Defense Defence Secretary Ambassador Admiral Sergeant".split()
+    [
+        "President",
+        "Minister",
+        "General",
+        "Gen.",
+        "Colonel",
+        "Col.",
+        "Commander",
+        "Spokesman",
+        "Spokeswoman",
+        "Head",
+        "Chief",
+        "Lieutenant",
+        "Lt.",
+        "Major",
+        "Mr.",
+        "Mrs.",
+        "Ms.",
+        "Dr.",
+        "Deputy",
+        "Governor",
+        "Senator",
+        "MP",
+        "Analyst",
+        "Prime",
+        "Foreign",
+        "Defense",
+        "Defence",
+        "Secretary",
+        "Ambassador",
+        "Admiral",
+        "Sergeant",
+    ]
 )
 ORG_WORDS = re.compile(
     r"\b(?:Ministry|Staff|Office|Agency|Service|Command|Institute|Forces|Army|Council|"
@@ -103,7 +165,9 @@ class AliasIndex:
                 self._owner.setdefault(alias_key(alias), entity.id)
         names = sorted(self._owner, key=len, reverse=True)
         self._pattern = (
-            re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.IGNORECASE)
+            re.compile(
+                r"(?<![\w])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.IGNORECASE
+            )
             if names
             else None
         )
@@ -142,7 +206,12 @@ class Attributor:
     def _speaker_in(self, span: Span, toward: int) -> tuple[str, int] | None:
         """The entity named in span closest to `toward`, military forces last."""
         found = [
-            (abs(toward - (end if end <= toward else start)), self.aliases.kind(eid) == EntityKind.military_force, eid, start)
+            (
+                abs(toward - (end if end <= toward else start)),
+                self.aliases.kind(eid) == EntityKind.military_force,
+                eid,
+                start,
+            )
             for start, end, eid in self.aliases.matches(self.text, span)
         ]
         if not found:
@@ -162,21 +231,32 @@ class Attributor:
             self.last_statement = speaker
 
     def _new_entity(self, window: Span, at_start: bool = False) -> NewEntity | None:
-        m = (_NAME_AT_START.match if at_start else _NAME.search)(self.text, window.start, window.end)
+        m = (_NAME_AT_START.match if at_start else _NAME.search)(
+            self.text, window.start, window.end
+        )
         if not m:
             return None
         words = m.group(1).split()
         while words and (words[0] in _SENTENCE_STARTERS or words[0] in ROLE_WORDS):
             words = words[1:]
-        if not words or (len(words) == 1 and not ORG_WORDS.search(words[0]) and not OUTLET_WORDS.search(words[0])):
+        if not words or (
+            len(words) == 1 and not ORG_WORDS.search(words[0]) and not OUTLET_WORDS.search(words[0])
+        ):
             return None
         name = " ".join(words).rstrip(",")
         kind = (
             EntityKind.outlet
             if OUTLET_WORDS.search(name)
-            else EntityKind.organization if ORG_WORDS.search(name) else EntityKind.person
+            else EntityKind.organization
+            if ORG_WORDS.search(name)
+            else EntityKind.person
         )
-        return NewEntity(slugify(name), name, kind, f'"{m.group(1).strip()}" is named as the speaker but is not in the vocabulary')
+        return NewEntity(
+            slugify(name),
+            name,
+            kind,
+            f'"{m.group(1).strip()}" is named as the speaker but is not in the vocabulary',
+        )
 
     def in_sentence(self, sentence: Span, figure_at: int) -> Attribution | None:
         """Attribution written in the sentence itself, for a figure at `figure_at`."""
@@ -200,13 +280,27 @@ class Attributor:
         lowered = word.lower()
         quote_open = text.rfind("”", sentence.start, verb.start())
         window = Span(max(sentence.start, quote_open + 1), verb.start())
-        direct = "“" in text[sentence.start : sentence.end] or "”" in text[sentence.start : sentence.end]
+        direct = (
+            "“" in text[sentence.start : sentence.end] or "”" in text[sentence.start : sentence.end]
+        )
         if lowered == "according to" or re.match(r"\s+by\b", text[verb.end() : verb.end() + 4]):
             start = verb.end() + (4 if lowered != "according to" else 0)
-            end = min([sentence.end, *[i for i in (text.find(",", start), text.find(".", start)) if i != -1]])
+            end = min(
+                [
+                    sentence.end,
+                    *[i for i in (text.find(",", start), text.find(".", start)) if i != -1],
+                ]
+            )
             hit = self._speaker_in(Span(start, end), start)
             if hit:
-                return Attribution(hit[0], f'"{text[verb.start():end].strip()}"', True, lowered, verb.start(), direct)
+                return Attribution(
+                    hit[0],
+                    f'"{text[verb.start() : end].strip()}"',
+                    True,
+                    lowered,
+                    verb.start(),
+                    direct,
+                )
             new = self._new_entity(Span(start, end), at_start=True)
             if new:
                 self.new_entities.setdefault(new.id, new)
@@ -217,17 +311,39 @@ class Attributor:
             tail = Span(verb.end(), min(sentence.end, verb.end() + 60))
             hit = self._speaker_in(tail, verb.end())
             if hit and hit[1] <= verb.end() + 2:
-                return Attribution(hit[0], f'"{word} {text[hit[1]:tail.end].split(",")[0].split(".")[0]}"', True, lowered, verb.start(), direct)
+                return Attribution(
+                    hit[0],
+                    f'"{word} {text[hit[1] : tail.end].split(",")[0].split(".")[0]}"',
+                    True,
+                    lowered,
+                    verb.start(),
+                    direct,
+                )
         head = text[window.start : window.end]
-        if m := PERSON_REFERENCES.search(head):
-            if self.last_person:
-                return Attribution(self.last_person, f'"{m.group(1)} {word}" refers to the person named before', False, lowered, verb.start(), direct)
+        if (m := PERSON_REFERENCES.search(head)) and self.last_person:
+            return Attribution(
+                self.last_person,
+                f'"{m.group(1)} {word}" refers to the person named before',
+                False,
+                lowered,
+                verb.start(),
+                direct,
+            )
         if m := ORG_REFERENCES.search(head):
             target = self.last_statement if "statement" in m.group(1).lower() else self.last_org
             if target:
-                return Attribution(target, f'"{m.group(1)} {word}" refers to the organisation named before', False, lowered, verb.start(), direct)
+                return Attribution(
+                    target,
+                    f'"{m.group(1)} {word}" refers to the organisation named before',
+                    False,
+                    lowered,
+                    verb.start(),
+                    direct,
+                )
         hit = self._speaker_in(window, verb.start())
-        if hit and (self.aliases.kind(hit[0]) != EntityKind.military_force or verb.start() - hit[1] < 40):
+        if hit and (
+            self.aliases.kind(hit[0]) != EntityKind.military_force or verb.start() - hit[1] < 40
+        ):
             name = text[hit[1] : verb.start()].strip().rstrip(",")
             return Attribution(hit[0], f'"{name} {word}"', True, lowered, verb.start(), direct)
         new = self._new_entity(window)
@@ -238,7 +354,7 @@ class Attributor:
 
     @staticmethod
     def is_backward(text: str, sentence: Span) -> bool:
-        """"This was reported by X": X is the speaker of the paragraph before."""
+        """ "This was reported by X": X is the speaker of the paragraph before."""
         return bool(_BACKWARD.match(text[sentence.start : sentence.end]))
 
     @staticmethod

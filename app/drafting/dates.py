@@ -31,7 +31,10 @@ MONTHS = {
     for name in names
 }
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+)
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 _YEAR = r"(?:19|20)\d{2}"
@@ -64,7 +67,8 @@ TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\s?(?:[AaPp]\.?[Mm]\.?|GMT|UTC|CET|EET|
 _DURATION_UNIT = r"(?:seconds?|minutes?|min|hours?|hrs?|days?|weeks?|months?|years?|decades?)"
 DURATION_RE = re.compile(
     rf"\b(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    rf"twenty[- ]four|twenty|thirty|forty|fifty|hundred)(?:\s(?:and\sa\shalf))?[\s-]{_DURATION_UNIT}\b",
+    rf"twenty[- ]four|twenty|thirty|forty|fifty|hundred)(?:\s(?:and\sa\shalf))?"
+    rf"[\s-]{_DURATION_UNIT}\b",
     re.IGNORECASE,
 )
 
@@ -103,20 +107,26 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
         elif m.group("dmy"):
             day, name = re.match(r"(\d+)\D*?\s(?:of\s)?(\S+)", raw).groups()  # type: ignore[union-attr]
             year = int(m.group("dmy_year")) if m.group("dmy_year") else None
-            found.append(DateMention(m.start(), m.end(), raw, year, _month(name.rstrip(",")), int(day)))
+            found.append(
+                DateMention(m.start(), m.end(), raw, year, _month(name.rstrip(",")), int(day))
+            )
         elif m.group("my"):
-            name, year = raw.split()
-            found.append(DateMention(m.start(), m.end(), raw, int(year), _month(name)))
+            name, year_text = raw.split()
+            found.append(DateMention(m.start(), m.end(), raw, int(year_text), _month(name)))
         elif m.group("month"):
             # "May" is also a verb: only a capitalised month name after a preposition counts.
-            if raw.lower() == "may" and not re.search(r"\b(?:in|of|since|until|by)\s$", text[max(0, m.start() - 7) : m.start()]):
+            if raw.lower() == "may" and not re.search(
+                r"\b(?:in|of|since|until|by)\s$", text[max(0, m.start() - 7) : m.start()]
+            ):
                 continue
             found.append(DateMention(m.start(), m.end(), raw, month=_month(raw)))
         elif m.group("weekday"):
             name = re.sub(r"(’s|'s)$", "", raw).lower()
             found.append(DateMention(m.start(), m.end(), raw, weekday=WEEKDAYS.index(name)))
         elif m.group("relative"):
-            found.append(DateMention(m.start(), m.end(), raw, offset_days=RELATIVE_DAYS[raw.lower()]))
+            found.append(
+                DateMention(m.start(), m.end(), raw, offset_days=RELATIVE_DAYS[raw.lower()])
+            )
         else:
             found.append(DateMention(m.start(), m.end(), raw, year=int(raw)))
     return found
@@ -133,11 +143,21 @@ def resolve(mention: DateMention, published: PartialDate | None) -> Resolved:
     """A mention as a date at the precision the text and the publication date allow."""
     said = f'"{mention.text}"'
     if mention.year is not None and mention.month is not None and mention.day is not None:
-        return Resolved(PartialDate(date(mention.year, mention.month, mention.day), Precision.day), f"{said} as written", True)
+        return Resolved(
+            PartialDate(date(mention.year, mention.month, mention.day), Precision.day),
+            f"{said} as written",
+            True,
+        )
     if mention.year is not None and mention.month is not None:
-        return Resolved(PartialDate(date(mention.year, mention.month, 1), Precision.month), f"{said} as written", True)
+        return Resolved(
+            PartialDate(date(mention.year, mention.month, 1), Precision.month),
+            f"{said} as written",
+            True,
+        )
     if mention.year is not None:
-        return Resolved(PartialDate(date(mention.year, 1, 1), Precision.year), f"{said} as written", True)
+        return Resolved(
+            PartialDate(date(mention.year, 1, 1), Precision.year), f"{said} as written", True
+        )
     if published is None:
         return Resolved(None, f"{said}: no publication date to resolve it against", False)
     pub, precision = published.first_day, published.precision
@@ -146,23 +166,52 @@ def resolve(mention: DateMention, published: PartialDate | None) -> Resolved:
         year = pub.year
         if precision == Precision.year:
             day = mention.day or 1
-            value = PartialDate(date(year, mention.month, day), Precision.day if mention.day else Precision.month)
-            return Resolved(value, f"{said}, year taken from {at}; the year is only a guess at year precision", False)
-        later = (mention.month, mention.day or 1) > (pub.month, pub.day if precision == Precision.day else 31)
-        if mention.month > pub.month or (mention.month == pub.month and later and precision == Precision.day):
+            value = PartialDate(
+                date(year, mention.month, day), Precision.day if mention.day else Precision.month
+            )
+            return Resolved(
+                value,
+                f"{said}, year taken from {at}; the year is only a guess at year precision",
+                False,
+            )
+        later = (mention.month, mention.day or 1) > (
+            pub.month,
+            pub.day if precision == Precision.day else 31,
+        )
+        if mention.month > pub.month or (
+            mention.month == pub.month and later and precision == Precision.day
+        ):
             year -= 1
         if mention.day is None:
-            return Resolved(PartialDate(date(year, mention.month, 1), Precision.month), f"{said}: the latest {mention.text} not after {at}", True)
-        return Resolved(PartialDate(date(year, mention.month, mention.day), Precision.day), f"{said}: the latest such day not after {at}", True)
+            return Resolved(
+                PartialDate(date(year, mention.month, 1), Precision.month),
+                f"{said}: the latest {mention.text} not after {at}",
+                True,
+            )
+        return Resolved(
+            PartialDate(date(year, mention.month, mention.day), Precision.day),
+            f"{said}: the latest such day not after {at}",
+            True,
+        )
     if mention.weekday is not None or mention.offset_days is not None:
         if precision != Precision.day:
-            return Resolved(published, f"{said} cannot be resolved finer than {at} ({precision.value} precision)", True)
+            return Resolved(
+                published,
+                f"{said} cannot be resolved finer than {at} ({precision.value} precision)",
+                True,
+            )
         if mention.weekday is not None:
             back = (pub.weekday() - mention.weekday) % 7
-            day = pub - timedelta(days=back)
-            return Resolved(PartialDate(day, Precision.day), f"{said}: the latest {WEEKDAYS[mention.weekday].title()} on or before {at}", True)
-        day = pub + timedelta(days=mention.offset_days or 0)
-        return Resolved(PartialDate(day, Precision.day), f"{said}: {mention.offset_days:+d} day(s) from {at}", True)
+            return Resolved(
+                PartialDate(pub - timedelta(days=back), Precision.day),
+                f"{said}: the latest {WEEKDAYS[mention.weekday].title()} on or before {at}",
+                True,
+            )
+        return Resolved(
+            PartialDate(pub + timedelta(days=mention.offset_days or 0), Precision.day),
+            f"{said}: {mention.offset_days:+d} day(s) from {at}",
+            True,
+        )
     return Resolved(None, f"{said} not resolvable", False)
 
 
@@ -177,16 +226,30 @@ class Dateline:
 
 _HEAD_CHARS = 600
 _WIRE = re.compile(
-    rf"^(?P<place>[A-Z][A-Z .'’-]+),\s(?P<date>{_MONTH}\s{_DAY}(?:,\s{_YEAR})?|{_DAY}\s{_MONTH}(?:\s{_YEAR})?)\s\((?P<agency>[^)]+)\)\s*[-–—]",
+    rf"^(?P<place>[A-Z][A-Z .'’-]+),\s"
+    rf"(?P<date>{_MONTH}\s{_DAY}(?:,\s{_YEAR})?|{_DAY}\s{_MONTH}(?:\s{_YEAR})?)"
+    rf"\s\((?P<agency>[^)]+)\)\s*[-–—]",
     re.MULTILINE,
 )
-_BYLINE = re.compile(rf"^(?:by\s[^\n]*?\s|published:?\s|updated:?\s)?(?P<date>{_MONTH}\s{_DAY},\s{_YEAR}|{_DAY}\s{_MONTH}\s{_YEAR}|{_DAY}\.[01]?\d\.{_YEAR}|{_YEAR}-[01]\d-[0-3]\d)", re.IGNORECASE | re.MULTILINE)
+_BYLINE = re.compile(
+    rf"^(?:by\s[^\n]*?\s|published:?\s|updated:?\s)?(?P<date>{_MONTH}\s{_DAY},\s{_YEAR}|{_DAY}\s{_MONTH}\s{_YEAR}|{_DAY}\.[01]?\d\.{_YEAR}|{_YEAR}-[01]\d-[0-3]\d)",
+    re.IGNORECASE | re.MULTILINE,
+)
 # "Berlin, 27.03.2025" on a line of its own.
 _PLACE_DATE = re.compile(
-    rf"^[A-ZÄÖÜ][\w .'’-]{{1,30}},\s(?P<date>{_MONTH}\s{_DAY},\s{_YEAR}|{_DAY}\.?\s{_MONTH}\s{_YEAR}|{_DAY}\.[01]?\d\.{_YEAR}|{_YEAR}-[01]\d-[0-3]\d)\.?\s*$",
+    rf"^[A-ZÄÖÜ][\w .'’-]{{1,30}},\s"
+    rf"(?P<date>{_MONTH}\s{_DAY},\s{_YEAR}|{_DAY}\.?\s{_MONTH}\s{_YEAR}|{_DAY}\.[01]?\d\.{_YEAR}"
+    rf"|{_YEAR}-[01]\d-[0-3]\d)\.?\s*$",
     re.MULTILINE,
 )
 _HEADER = re.compile(rf"\bdate\s(?P<date>{_YEAR}-[01]\d-[0-3]\d)\b")
+
+
+def _absolute(mention: DateMention) -> PartialDate:
+    """A date written with its year (the dateline patterns only match such dates)."""
+    value = resolve(mention, None).value
+    assert value is not None, mention
+    return value
 
 
 def find_dateline(text: str, year_hint: int | None = None) -> Dateline | None:
@@ -194,22 +257,35 @@ def find_dateline(text: str, year_hint: int | None = None) -> Dateline | None:
     head = text[:_HEAD_CHARS]
     if m := _HEADER.search(head):
         mention = find_dates(text, m.start("date"), m.end("date"))[0]
-        return Dateline(resolve(mention, None).value, f'The page header "{m.group().strip()}".', m.start(), m.end())  # type: ignore[arg-type]
+        return Dateline(
+            _absolute(mention),
+            f'The page header "{m.group().strip()}".',
+            m.start(),
+            m.end(),
+        )  # type: ignore[arg-type]
     if m := _BYLINE.search(head):
         mention = find_dates(text, m.start("date"), m.end("date"))[0]
-        line = text[m.start() : text.find("\n", m.start()) if "\n" in text[m.start() :] else len(text)].strip()
-        return Dateline(resolve(mention, None).value, f'The byline: "{line}".', m.start("date"), m.end("date"))  # type: ignore[arg-type]
+        line = text[
+            m.start() : text.find("\n", m.start()) if "\n" in text[m.start() :] else len(text)
+        ].strip()
+        return Dateline(
+            _absolute(mention), f'The byline: "{line}".', m.start("date"), m.end("date")
+        )  # type: ignore[arg-type]
     if m := _WIRE.search(head):
         mention = find_dates(text, m.start("date"), m.end("date"))[0]
         if mention.year is None:
             if year_hint is None:
                 return None
-            mention = DateMention(mention.start, mention.end, mention.text, year_hint, mention.month, mention.day)
+            mention = DateMention(
+                mention.start, mention.end, mention.text, year_hint, mention.month, mention.day
+            )
             basis = f'The dateline "{m.group().strip()}", the year from --published-on.'
         else:
             basis = f'The dateline "{m.group().strip()}".'
-        return Dateline(resolve(mention, None).value, basis, m.start(), m.end(), m.group("agency"))  # type: ignore[arg-type]
+        return Dateline(_absolute(mention), basis, m.start(), m.end(), m.group("agency"))  # type: ignore[arg-type]
     if m := _PLACE_DATE.search(head):
         mention = find_dates(text, m.start("date"), m.end("date"))[0]
-        return Dateline(resolve(mention, None).value, f'The dateline "{m.group().strip()}".', m.start(), m.end())  # type: ignore[arg-type]
+        return Dateline(
+            _absolute(mention), f'The dateline "{m.group().strip()}".', m.start(), m.end()
+        )  # type: ignore[arg-type]
     return None

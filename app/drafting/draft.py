@@ -6,8 +6,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.dates import PartialDate, Precision
-from app.drafting.attribution import SPEECH_VERB_RE, UNATTRIBUTED_ID, AliasIndex, Attribution, Attributor, NewEntity, slugify
-from app.drafting.dates import DATE_RE, Resolved, find_dateline, find_dates, resolve
+from app.drafting.attribution import (
+    SPEECH_VERB_RE,
+    UNATTRIBUTED_ID,
+    AliasIndex,
+    Attribution,
+    Attributor,
+    NewEntity,
+    slugify,
+)
+from app.drafting.dates import Resolved, find_dateline, find_dates, resolve
 from app.drafting.hedges import hedge_before
 from app.drafting.metrics import MetricMatcher, unit_family
 from app.drafting.notclaims import classify, classify_span
@@ -16,7 +24,7 @@ from app.drafting.quotes import shortest_quote
 from app.drafting.segments import Paragraph, Sentence, Span, clause_bounds, paragraphs, sentences
 from app.drafting.subjects import SubjectFinder, find_place
 from app.loader.numerals import find_numerals
-from app.loader.schema import EntitiesFile, EntitySpec, MetricSpec, MetricsFile
+from app.loader.schema import EntitiesFile, EntitySpec, MetricsFile, MetricSpec
 from app.loader.yaml_files import read_yaml
 from app.models.entity import EntityKind
 from app.models.metric import MetricKind
@@ -92,13 +100,21 @@ class Draft:
 
 _QUESTION = re.compile(r"^(?:Q|Question)\s?[:.)]\s")
 _LIST_ITEM = re.compile(r"^(?:[-•*–·]\s*)?[\d\w].{0,80}[;.]?$")
-_PRESENT = re.compile(r"\b(?:is|are|has|have|remains?|still|now|currently|continues?)\b", re.IGNORECASE)
-_SINCE = re.compile(r"\bsince\s+(?:the\s+(?:beginning|start)\s+of\s+[^,.;]*|its\s+(?:beginning|start))", re.IGNORECASE)
+_PRESENT = re.compile(
+    r"\b(?:is|are|has|have|remains?|still|now|currently|continues?)\b", re.IGNORECASE
+)
+_SINCE = re.compile(
+    r"\bsince\s+(?:the\s+(?:beginning|start)\s+of\s+[^,.;]*|its\s+(?:beginning|start))",
+    re.IGNORECASE,
+)
 _SINCE_DATE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 _AS_OF = re.compile(r"\b(?:as of|as at|by|until|through)\s+$", re.IGNORECASE)
 _OPERATION_START = re.compile(r"\b(?:began|launched|started|crossed into)\b", re.IGNORECASE)
 _CREDIT = re.compile(r"^\((?P<name>[^)\d]{2,40})\)$", re.MULTILINE)
-_CONVERSION = re.compile(r"[^()\n,;]{0,30}?\((?:around |about |approximately |some |over )?[\d.,  ]+\s(?:square\s)?(?:miles|mi|sq mi|km|kilometers|kilometres)[^)]*\)")
+_CONVERSION = re.compile(
+    r"[^()\n,;]{0,30}?\((?:around |about |approximately |some |over )?[\d.,  ]+\s"
+    r"(?:square\s)?(?:miles|mi|sq mi|km|kilometers|kilometres)[^)]*\)"
+)
 
 
 def _paragraph_of(paras: list[Paragraph], at: int) -> Paragraph:
@@ -114,14 +130,23 @@ class Drafter:
         self.entity_ids = {e.id for e in vocabulary.entities}
 
     # -- the source ---------------------------------------------------------------------
-    def _title(self, text: str, paras: list[Paragraph], dateline_at: int) -> tuple[str, Paragraph | None, bool]:
+    def _title(
+        self, text: str, paras: list[Paragraph], dateline_at: int
+    ) -> tuple[str, Paragraph | None, bool]:
         body = next((p.index for p in paras if len(p.text(text).split()) >= 25), len(paras))
         for para in paras[: min(8, body)]:
             line = para.text(text).strip()
-            if para.start <= dateline_at <= para.end or line.lower().startswith(("date ", "by ", "skip to")):
+            if para.start <= dateline_at <= para.end or line.lower().startswith(
+                ("date ", "by ", "skip to")
+            ):
                 continue
             words = line.split()
-            if 4 <= len(words) <= 30 and line.count(",") < 4 and not line.endswith((".", ":", ";")) and not _CREDIT.match(line):
+            if (
+                4 <= len(words) <= 30
+                and line.count(",") < 4
+                and not line.endswith((".", ":", ";"))
+                and not _CREDIT.match(line)
+            ):
                 return line, para, True
         first = paras[0] if paras else None
         if first is None:
@@ -131,18 +156,38 @@ class Drafter:
         line = re.sub(r"^\s*date\s\S+\s*", "", line)
         return line[:150].rstrip(". ") or "Untitled", None, False
 
-    def _outlet(self, text: str, paras: list[Paragraph], number: int | None, title: str, agency: str | None) -> tuple[str, str | None, ProposedEntity | None, str]:
+    def _outlet(
+        self, text: str, paras: list[Paragraph], number: int | None, title: str, agency: str | None
+    ) -> tuple[str, str | None, ProposedEntity | None, str]:
         """The entity for figures in the outlet's own voice, the publisher's name, and why."""
         if agency:
             at = text.find(f"({agency})")
             for _, _, eid in self.aliases.matches(text, Span(at + 1, at + 1 + len(agency))):
-                return eid, self.aliases.by_id[eid].name, None, f'the dateline names the agency "{agency}"'
-            new = NewEntity(slugify(agency), agency, EntityKind.outlet, f'the dateline names the agency "{agency}"')
-            return new.id, agency, ProposedEntity(new, role="News agency"), f'the dateline names the agency "{agency}"'
+                return (
+                    eid,
+                    self.aliases.by_id[eid].name,
+                    None,
+                    f'the dateline names the agency "{agency}"',
+                )
+            new = NewEntity(
+                slugify(agency),
+                agency,
+                EntityKind.outlet,
+                f'the dateline names the agency "{agency}"',
+            )
+            return (
+                new.id,
+                agency,
+                ProposedEntity(new, role="News agency"),
+                f'the dateline names the agency "{agency}"',
+            )
         publisher = None
         for para in paras[:3]:
             for start, end, eid in self.aliases.matches(text, para):
-                if self.aliases.kind(eid) == EntityKind.outlet and (start, end) == (para.start, para.end):
+                if self.aliases.kind(eid) == EntityKind.outlet and (start, end) == (
+                    para.start,
+                    para.end,
+                ):
                     publisher = self.aliases.by_id[eid].name
         for m in _CREDIT.finditer(text):
             for _, _, eid in self.aliases.matches(text, Span(m.start("name"), m.end("name"))):
@@ -151,14 +196,33 @@ class Drafter:
         if publisher:
             eid = next(e.id for e in self.vocabulary.entities if e.name == publisher)
             return eid, publisher, None, f'the publisher "{publisher}" heads the text'
-        outlet_id = f"outlet-source-{number:03d}" if number is not None else f"outlet-{slugify(title, 40)}"
+        outlet_id = (
+            f"outlet-source-{number:03d}" if number is not None else f"outlet-{slugify(title, 40)}"
+        )
         if outlet_id in self.entity_ids:
-            return outlet_id, None, None, f"the publisher is not named; {outlet_id} is this file's unnamed outlet"
-        new = NewEntity(outlet_id, f'Unnamed outlet of "{title[:70]}"', EntityKind.outlet, "the publisher is not named in the text")
-        return outlet_id, None, ProposedEntity(new, role="Publisher not named in the text"), "the publisher is not named"
+            return (
+                outlet_id,
+                None,
+                None,
+                f"the publisher is not named; {outlet_id} is this file's unnamed outlet",
+            )
+        new = NewEntity(
+            outlet_id,
+            f'Unnamed outlet of "{title[:70]}"',
+            EntityKind.outlet,
+            "the publisher is not named in the text",
+        )
+        return (
+            outlet_id,
+            None,
+            ProposedEntity(new, role="Publisher not named in the text"),
+            "the publisher is not named",
+        )
 
     # -- the article ----------------------------------------------------------------------
-    def draft(self, text: str, *, number: int | None = None, published_on: PartialDate | None = None) -> Draft:
+    def draft(
+        self, text: str, *, number: int | None = None, published_on: PartialDate | None = None
+    ) -> Draft:
         paras = paragraphs(text)
         dateline = find_dateline(text, published_on.first_day.year if published_on else None)
         source_review: list[str] = []
@@ -168,24 +232,36 @@ class Drafter:
             source_evidence.append(f"published_on: {basis}")
             if published_on and str(published_on) != str(published)[: len(str(published_on))]:
                 source_review.append("published_on")
-                source_evidence.append(f"published_on: the text says {published}, --published-on says {published_on}")
+                source_evidence.append(
+                    f"published_on: the text says {published}, --published-on says {published_on}"
+                )
         elif published_on:
-            published, basis = published_on, "Not printed in the text; given to the draft tool (--published-on)."
+            published, basis = (
+                published_on,
+                "Not printed in the text; given to the draft tool (--published-on).",
+            )
             source_evidence.append("published_on: from --published-on; the text has no dateline")
         else:
             published, basis = None, None
             source_review.append("published_on")
-            source_evidence.append("published_on: no dateline or byline date found; relative dates stay null")
+            source_evidence.append(
+                "published_on: no dateline or byline date found; relative dates stay null"
+            )
         dateline_span = (dateline.start, dateline.end) if dateline else None
-        title, title_para, found_title = self._title(text, paras, dateline.start if dateline else -1)
+        title, title_para, found_title = self._title(
+            text, paras, dateline.start if dateline else -1
+        )
         if not found_title:
             source_review.append("title")
             source_evidence.append("title: no headline line; the first sentence stands in")
-        outlet, publisher, outlet_entity, outlet_why = self._outlet(text, paras, number, title, dateline.agency if dateline else None)
+        outlet, publisher, outlet_entity, outlet_why = self._outlet(
+            text, paras, number, title, dateline.agency if dateline else None
+        )
         source_evidence.append(f"outlet voice: {outlet} ({outlet_why})")
         draft = Draft(
             text,
-            slugify(" ".join(re.findall(r"[\w’'-]+", title)[:9]), 80) + (f"-{published}" if published else ""),
+            slugify(" ".join(re.findall(r"[\w’'-]+", title)[:9]), 80)
+            + (f"-{published}" if published else ""),
             title,
             publisher,
             published,
@@ -194,8 +270,6 @@ class Drafter:
             source_review,
             source_evidence,
         )
-        if outlet_entity:
-            draft.entities.append(outlet_entity)
         figures = find_figures(text)
         draft.figures_found = len(figures)
         attributor = Attributor(text, self.aliases)
@@ -234,7 +308,12 @@ class Drafter:
             in_sentence = [f for f in figures if sentence.contains(f.start, f.end)]
             first_at = in_sentence[0].start if in_sentence else sentence.end
             attribution = attributor.in_sentence(sentence, first_at)
-            if attribution is None and interview and sentence.paragraph > interview[2] and not _QUESTION.match(para.text(text)):
+            if (
+                attribution is None
+                and interview
+                and sentence.paragraph > interview[2]
+                and not _QUESTION.match(para.text(text))
+            ):
                 who, when, _ = interview
                 attribution = Attribution(who, f"an answer in the interview with {who}", True)
                 speaker_dates[who] = when
@@ -247,48 +326,112 @@ class Drafter:
                     for claim in previous_para_claims:
                         if "speaker" in claim.review:
                             claim.speaker = attribution.speaker
-                            claim.evidence.append(f'speaker: "{sentence.text(text)[:70]}" names the source of the paragraph before')
+                            claim.evidence.append(
+                                f'speaker: "{sentence.text(text)[:70]}" names the source '
+                                "of the paragraph before"
+                            )
                             claim.review.remove("speaker")
-                            if "stated_on" in claim.review and claim.stated_on is None and published and published.precision == Precision.day:
+                            if (
+                                "stated_on" in claim.review
+                                and claim.stated_on is None
+                                and published
+                                and published.precision == Precision.day
+                            ):
                                 claim.stated_on = published
-                if self.aliases.kind(attribution.speaker) in (EntityKind.organization, EntityKind.group) and Attributor.is_report(attribution) and not attribution.direct_quote:
-                    report_speaker, report_date = attribution.speaker, stated.value if stated else None
+                if (
+                    self.aliases.kind(attribution.speaker)
+                    in (EntityKind.organization, EntityKind.group)
+                    and Attributor.is_report(attribution)
+                    and not attribution.direct_quote
+                ):
+                    report_speaker, report_date = (
+                        attribution.speaker,
+                        stated.value if stated else None,
+                    )
                 elif attribution.direct_quote and attribution.speaker != report_speaker:
                     report_speaker, report_date = None, None
             if text[sentence.start : sentence.end].rstrip().endswith(":"):
                 lead_in = (sentence, attribution, [])
-            in_list = lead_in is not None and lead_in[0] is not sentence and self._is_list_item(text, para)
+            in_list = (
+                lead_in is not None
+                and lead_in[0] is not sentence
+                and self._is_list_item(text, para)
+            )
             for figure in in_sentence:
                 reason = self._not_a_figure(text, figure, dateline_span)
                 if reason:
                     continue
                 if title_para and title_para.contains(figure.start, figure.end):
-                    claim = self._claim(text, figure, sentence, para, paras, all_sentences, figure_spans, counted, attributor, attribution, None, None, outlet, published, speaker_dates, operation_start, None)
+                    claim = self._claim(
+                        text,
+                        figure,
+                        sentence,
+                        para,
+                        paras,
+                        all_sentences,
+                        figure_spans,
+                        counted,
+                        attributor,
+                        attribution,
+                        None,
+                        None,
+                        outlet,
+                        published,
+                        speaker_dates,
+                        operation_start,
+                        None,
+                    )
                     claim.headline = True
                     draft.claims.append(claim)
                     continue
                 context_lead = lead_in if in_list else None
                 claim = self._claim(
-                    text, figure, sentence, para, paras, all_sentences, figure_spans, counted, attributor,
-                    attribution, report_speaker, report_date, outlet, published, speaker_dates,
-                    operation_start, context_lead,
+                    text,
+                    figure,
+                    sentence,
+                    para,
+                    paras,
+                    all_sentences,
+                    figure_spans,
+                    counted,
+                    attributor,
+                    attribution,
+                    report_speaker,
+                    report_date,
+                    outlet,
+                    published,
+                    speaker_dates,
+                    operation_start,
+                    context_lead,
                 )
                 draft.claims.append(claim)
                 current_para_claims.append(claim)
-        draft.entities += [ProposedEntity(e) for e in attributor.new_entities.values()]
         self._merge(draft)
+        # Only speakers a claim names are proposed ("Reporting by X" names no speaker).
+        speakers = {c.speaker for c in draft.claims}
+        if outlet_entity and outlet in speakers:
+            draft.entities.append(outlet_entity)
+        draft.entities += [
+            ProposedEntity(e) for e in attributor.new_entities.values() if e.id in speakers
+        ]
         self._ids(draft)
         self._not_claims(draft, dateline_span)
         return draft
 
-    def _interview(self, text: str, paras: list[Paragraph], published: PartialDate | None) -> tuple[str, PartialDate | None, int] | None:
+    def _interview(
+        self, text: str, paras: list[Paragraph], published: PartialDate | None
+    ) -> tuple[str, PartialDate | None, int] | None:
         """A Q&A interview: (the interviewee, the interview date, the first question's
         paragraph); the answers are the interviewee's."""
         questions = [p for p in paras if _QUESTION.match(p.text(text))]
         if len(questions) < 2:
             return None
         intro = Span(0, questions[0].start)
-        people = [(s, eid) for s, _, eid in self.aliases.matches(text, intro) if self.aliases.kind(eid) == EntityKind.person]
+        people = [
+            (s, eid)
+            for s, _, eid in self.aliases.matches(text, intro)
+            if self.aliases.kind(eid) == EntityKind.person
+        ]
         if not people:
             return None
         when = None
@@ -302,17 +445,26 @@ class Drafter:
     @staticmethod
     def _is_list_item(text: str, para: Paragraph) -> bool:
         line = para.text(text).strip()
-        return len(line.split()) <= 12 and bool(_LIST_ITEM.match(line)) and not para.is_heading(text) or line[:1] in "-•*–·"
+        return (
+            len(line.split()) <= 12 and bool(_LIST_ITEM.match(line)) and not para.is_heading(text)
+        ) or line[:1] in "-•*–·"
 
-    def _not_a_figure(self, text: str, figure: Figure, dateline: tuple[int, int] | None) -> str | None:
+    def _not_a_figure(
+        self, text: str, figure: Figure, dateline: tuple[int, int] | None
+    ) -> str | None:
         reason = classify(text, figure.start, figure.end, dateline)
-        if reason == "A date, not a figure." and unit_family(text, figure.end, figure.percent) in ("persons", "km2"):
+        if reason == "A date, not a figure." and unit_family(text, figure.end, figure.percent) in (
+            "persons",
+            "km2",
+        ):
             return None  # "2000 soldiers" is a count, not the year 2000
         if reason is None and re.match(r"\s?(?:st|nd|rd|th)\b", text[figure.end : figure.end + 3]):
             return "An ordinal, not a figure."
         return reason
 
-    def _operation_start(self, text: str, published: PartialDate | None) -> tuple[PartialDate, str] | None:
+    def _operation_start(
+        self, text: str, published: PartialDate | None
+    ) -> tuple[PartialDate, str] | None:
         """The start date the text gives for the operation ("began on August 6, 2024")."""
         for m in _OPERATION_START.finditer(text):
             window_end = min(len(text), m.end() + 80)
@@ -321,20 +473,35 @@ class Drafter:
                 if mention.day is not None and mention.month is not None:
                     r = resolve(mention, published)
                     if r.value:
-                        return r.value, f'"{text[m.start():mention.end]}"'
+                        return r.value, f'"{text[m.start() : mention.end]}"'
         return None
 
-    def _stated_date(self, text: str, sentence: Sentence, attribution: Attribution | None, published: PartialDate | None) -> Resolved | None:
+    def _stated_date(
+        self,
+        text: str,
+        sentence: Sentence,
+        attribution: Attribution | None,
+        published: PartialDate | None,
+    ) -> Resolved | None:
         """A date phrase next to the attribution's verb, or opening the sentence."""
         if attribution is None or attribution.verb_at is None:
             return None
-        verbs = [attribution.verb_at, *(v.end() for v in SPEECH_VERB_RE.finditer(text, sentence.start, sentence.end))]
+        verbs = [
+            attribution.verb_at,
+            *(v.end() for v in SPEECH_VERB_RE.finditer(text, sentence.start, sentence.end)),
+        ]
         for mention in find_dates(text, sentence.start, sentence.end):
             before = text[max(sentence.start, mention.start - 12) : mention.start]
-            if _SINCE_DATE.search(before) or _AS_OF.search(before) or re.search(r"\b(?:of|during|in the fall of)\s$", before):
+            if (
+                _SINCE_DATE.search(before)
+                or _AS_OF.search(before)
+                or re.search(r"\b(?:of|during|in the fall of)\s$", before)
+            ):
                 continue
             near = any(0 <= mention.start - at <= 45 for at in verbs)
-            opening = mention.start - sentence.start <= 4 and re.match(r"\s*,", text[mention.end : mention.end + 2])
+            opening = mention.start - sentence.start <= 4 and re.match(
+                r"\s*,", text[mention.end : mention.end + 2]
+            )
             if near or opening:
                 resolved = resolve(mention, published)
                 if resolved.value:
@@ -342,11 +509,24 @@ class Drafter:
         return None
 
     def _claim(
-        self, text: str, figure: Figure, sentence: Sentence, para: Paragraph, paras: list[Paragraph],
-        all_sentences: list[Sentence], figure_spans: list[Span], counted: list[Span], attributor: Attributor,
-        attribution: Attribution | None, report_speaker: str | None, report_date: PartialDate | None,
-        outlet: str, published: PartialDate | None, speaker_dates: dict[str, PartialDate | None],
-        operation_start: tuple[PartialDate, str] | None, lead_in: tuple[Sentence, Attribution | None, list[Span]] | None,
+        self,
+        text: str,
+        figure: Figure,
+        sentence: Sentence,
+        para: Paragraph,
+        paras: list[Paragraph],
+        all_sentences: list[Sentence],
+        figure_spans: list[Span],
+        counted: list[Span],
+        attributor: Attributor,
+        attribution: Attribution | None,
+        report_speaker: str | None,
+        report_date: PartialDate | None,
+        outlet: str,
+        published: PartialDate | None,
+        speaker_dates: dict[str, PartialDate | None],
+        operation_start: tuple[PartialDate, str] | None,
+        lead_in: tuple[Sentence, Attribution | None, list[Span]] | None,
     ) -> DraftClaim:
         review: list[str] = []
         evidence: list[str] = []
@@ -358,27 +538,51 @@ class Drafter:
         else:
             qualifier = hedge.qualifier if hedge else Qualifier.exact
             value = figure.value
-            evidence.append(f'value: "{text[hedge.start if hedge else figure.start:figure.end]}" -> {value:g} ({qualifier.value})')
+            evidence.append(
+                f'value: "{text[hedge.start if hedge else figure.start : figure.end]}" '
+                f"-> {value:g} ({qualifier.value})"
+            )
         if figure.ambiguous:
             review.append("value")
             evidence.append(f"value: {figure.ambiguous}")
         if not hedge:
-            previous = [f for f in figure_spans if f.end <= figure.start and sentence.contains(f.start, f.end)]
-            if previous and re.fullmatch(r"[^,;.]{0,30}\band\s", text[previous[-1].end : figure.start]) and hedge_before(text, previous[-1].start):
+            previous = [
+                f
+                for f in figure_spans
+                if f.end <= figure.start and sentence.contains(f.start, f.end)
+            ]
+            if (
+                previous
+                and re.fullmatch(r"[^,;.]{0,30}\band\s", text[previous[-1].end : figure.start])
+                and hedge_before(text, previous[-1].start)
+            ):
                 review.append("qualifier")
-                evidence.append("qualifier: the figure before it in the same phrase is hedged; does the hedge cover this one too?")
+                evidence.append(
+                    "qualifier: the figure before it in the same phrase is hedged; "
+                    "does the hedge cover this one too?"
+                )
         # clause and metric
         cuts = clause_bounds(text, sentence)
-        clause = Span(max(c for c in cuts if c <= figure.start), min(c for c in cuts if c >= figure.end))
-        context: list[Span] = [s for s in all_sentences if s.paragraph == para.index and s.end <= sentence.start][::-1]
+        clause = Span(
+            max(c for c in cuts if c <= figure.start), min(c for c in cuts if c >= figure.end)
+        )
+        context: list[Span] = []
+        context += [
+            s for s in all_sentences if s.paragraph == para.index and s.end <= sentence.start
+        ][::-1]
         if lead_in:
             context.insert(0, lead_in[0])
         others = [c for c in counted if c.start != figure.end]
-        guess = self.matcher.guess(text, Span(figure.start, figure.end), figure.percent, clause, sentence, context, others)
+        guess = self.matcher.guess(
+            text, Span(figure.start, figure.end), figure.percent, clause, sentence, context, others
+        )
         metric = guess.metric
         if metric is None:
             review += ["metric", "unit"]
-            evidence.append(f"metric: no keyword of any metric near the figure (unit family {guess.unit_family or 'unknown'})")
+            evidence.append(
+                "metric: no keyword of any metric near the figure "
+                f"(unit family {guess.unit_family or 'unknown'})"
+            )
         else:
             evidence.append(f'metric: keyword "{guess.keyword}" {guess.where} -> {metric.id}')
             if guess.where not in ("right after the figure", "in its clause"):
@@ -387,7 +591,9 @@ class Drafter:
         in_quotation = self._in_quotation(text, para, figure.start)
         speaker, speaker_span, stated, stated_how, speaker_sure = None, None, None, "", False
         if attribution is None and in_quotation:
-            attribution = self._quotation_attribution(text, para, figure.start, attributor, all_sentences)
+            attribution = self._quotation_attribution(
+                text, para, figure.start, attributor, all_sentences
+            )
             if attribution:
                 evidence.append("speaker: the figure is inside a quotation attributed after it")
         if attribution is None and lead_in and lead_in[1]:
@@ -397,44 +603,71 @@ class Drafter:
             speaker, speaker_sure = attribution.speaker, attribution.sure
             evidence.append(f"speaker: {attribution.evidence} -> {speaker}")
             if attribution.verb_at is not None:
-                speaker_span = Span(max(sentence.start, attribution.verb_at - 60), attribution.verb_at)
+                speaker_span = Span(
+                    max(sentence.start, attribution.verb_at - 60), attribution.verb_at
+                )
             resolved = self._stated_date(text, sentence, attribution, published)
             if resolved and resolved.value:
                 stated, stated_how = resolved.value, resolved.how
                 if not resolved.sure:
                     review.append("stated_on")
             elif speaker_dates.get(speaker):
-                stated, stated_how = speaker_dates[speaker], f"the date of {speaker}'s statement named before"
+                stated, stated_how = (
+                    speaker_dates[speaker],
+                    f"the date of {speaker}'s statement named before",
+                )
                 review.append("stated_on")
         elif report_speaker:
             speaker = report_speaker
-            evidence.append(f"speaker: no attribution in the sentence; the report of {report_speaker} goes on from an earlier paragraph")
+            evidence.append(
+                f"speaker: no attribution in the sentence; the report of {report_speaker} "
+                "goes on from an earlier paragraph"
+            )
             review.append("speaker")
             if report_date:
                 stated, stated_how = report_date, "the date of that report"
         else:
             speaker = outlet
-            evidence.append(f"speaker: no attribution in the sentence or paragraph -> the outlet's own voice ({outlet})")
+            evidence.append(
+                "speaker: no attribution in the sentence or paragraph -> "
+                f"the outlet's own voice ({outlet})"
+            )
             review.append("speaker")
         if not speaker_sure and "speaker" not in review:
             review.append("speaker")
         if stated is None and published is not None:
             own_voice = speaker == outlet
-            if own_voice and published.precision == Precision.day and _PRESENT.search(sentence.text(text)):
+            if (
+                own_voice
+                and published.precision == Precision.day
+                and _PRESENT.search(sentence.text(text))
+            ):
                 stated, stated_how = published, "the outlet's present tense, on its publication day"
-            elif not own_voice and speaker != UNATTRIBUTED_ID and published.precision == Precision.day and not (attribution and attribution.verb == "according to"):
+            elif (
+                not own_voice
+                and speaker != UNATTRIBUTED_ID
+                and published.precision == Precision.day
+                and not (attribution and attribution.verb == "according to")
+            ):
                 # A statement reported undated in a dated article is taken as of that day;
                 # "according to X" cites a source, not a statement of the day.
-                stated, stated_how = published, "no date next to the attribution: the publication day"
+                stated, stated_how = (
+                    published,
+                    "no date next to the attribution: the publication day",
+                )
                 review.append("stated_on")
-        evidence.append(f"stated_on: {stated_how or 'none stated'}" + (f" -> {stated}" if stated else ""))
+        evidence.append(
+            f"stated_on: {stated_how or 'none stated'}" + (f" -> {stated}" if stated else "")
+        )
         # period
         period_start, period_end = None, None
         scope = Span(sentence.start, sentence.end)
         since = _SINCE.search(text, scope.start, scope.end)
         if since and operation_start:
             period_start = operation_start[0]
-            evidence.append(f'period: "{since.group()}"; the text dates the start {operation_start[1]}')
+            evidence.append(
+                f'period: "{since.group()}"; the text dates the start {operation_start[1]}'
+            )
         elif since:
             review.append("period")
             evidence.append(f'period: "{since.group()}" but the text gives no start date')
@@ -453,12 +686,18 @@ class Drafter:
         if metric is not None and metric.kind == MetricKind.stock and period_end is None:
             period_end = stated or published
             review.append("period")
-            evidence.append("period: a stock needs an as-of date; the stated or publication date stands in")
+            evidence.append(
+                "period: a stock needs an as-of date; the stated or publication date stands in"
+            )
         # subject and place
-        subject = self.subjects.guess(text, Span(figure.start, figure.end), clause, sentence, speaker, metric, speaker_span)
+        subject = self.subjects.guess(
+            text, Span(figure.start, figure.end), clause, sentence, speaker, metric, speaker_span
+        )
         if not subject.sure:
             review.append("subject")
-        evidence.append(f"subject: {subject.evidence}" + (f" -> {subject.entity}" if subject.entity else ""))
+        evidence.append(
+            f"subject: {subject.evidence}" + (f" -> {subject.entity}" if subject.entity else "")
+        )
         place = find_place(text, sentence) or (find_place(text, lead_in[0]) if lead_in else None)
         # quote
         cover = [(hedge.start if hedge else figure.start, figure.end)]
@@ -471,9 +710,22 @@ class Drafter:
         if lead_in:
             quotes.append(Span(*_trimmed(text, lead_in[0])))
         return DraftClaim(
-            figure, quotes, value, qualifier, hedge.word if hedge else None, metric, subject.entity,
-            speaker, stated, period_start, period_end, place, sorted(set(review), key=review.index),
-            evidence, in_quotation, sentence,
+            figure,
+            quotes,
+            value,
+            qualifier,
+            hedge.word if hedge else None,
+            metric,
+            subject.entity,
+            speaker,
+            stated,
+            period_start,
+            period_end,
+            place,
+            sorted(set(review), key=review.index),
+            evidence,
+            in_quotation,
+            sentence,
         )
 
     @staticmethod
@@ -481,13 +733,25 @@ class Drafter:
         before = text[para.start : at]
         return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
-    def _quotation_attribution(self, text: str, para: Paragraph, at: int, attributor: Attributor, all_sentences: list[Sentence]) -> Attribution | None:
-        close = min([i for i in (text.find("”", at, para.end), text.find('"', at, para.end)) if i != -1] or [-1])
+    def _quotation_attribution(
+        self,
+        text: str,
+        para: Paragraph,
+        at: int,
+        attributor: Attributor,
+        all_sentences: list[Sentence],
+    ) -> Attribution | None:
+        close = min(
+            [i for i in (text.find("”", at, para.end), text.find('"', at, para.end)) if i != -1]
+            or [-1]
+        )
         if close == -1:
             return None
         for sentence in all_sentences:
             if sentence.contains(close, close + 1):
-                return attributor.in_sentence(Sentence(close, sentence.end, sentence.paragraph), close)
+                return attributor.in_sentence(
+                    Sentence(close, sentence.end, sentence.paragraph), close
+                )
         return None
 
     # -- merging, ids, not_claims -----------------------------------------------------------
@@ -499,8 +763,10 @@ class Drafter:
         for claim in sorted(draft.claims, key=lambda c: c.headline):
             twin = next(
                 (
-                    k for k in kept
-                    if k.value == claim.value and k.value is not None
+                    k
+                    for k in kept
+                    if k.value == claim.value
+                    and k.value is not None
                     and (k.metric is claim.metric or claim.headline)
                     and (k.speaker == claim.speaker or claim.headline)
                 ),
@@ -511,18 +777,32 @@ class Drafter:
                 continue
             if claim.in_quotation and not twin.in_quotation and not claim.headline:
                 claim.quotes += twin.quotes
-                claim.evidence.append("merged: the same figure, metric and speaker stated twice; the quoted words lead")
+                claim.evidence.append(
+                    "merged: the same figure, metric and speaker stated twice; "
+                    "the quoted words lead"
+                )
                 kept[kept.index(twin)] = claim
             else:
                 twin.quotes += claim.quotes
-                twin.evidence.append("merged: " + ("the headline repeats this figure" if claim.headline else "the same figure, metric and speaker stated again"))
+                twin.evidence.append(
+                    "merged: "
+                    + (
+                        "the headline repeats this figure"
+                        if claim.headline
+                        else "the same figure, metric and speaker stated again"
+                    )
+                )
         draft.claims = sorted(kept, key=lambda c: c.figure.start)
 
     @staticmethod
     def _ids(draft: Draft) -> None:
         seen: dict[str, int] = {}
         for claim in draft.claims:
-            parts = [claim.speaker, claim.metric.id if claim.metric else "figure", str(claim.stated_on or claim.period_end or "")]
+            parts = [
+                claim.speaker,
+                claim.metric.id if claim.metric else "figure",
+                str(claim.stated_on or claim.period_end or ""),
+            ]
             base = slugify("-".join(p for p in parts if p), 110)
             seen[base] = seen.get(base, 0) + 1
             claim.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
@@ -536,13 +816,21 @@ class Drafter:
                 continue
             found = classify_span(text, numeral.start, numeral.end, dateline)
             sure = found is not None
-            reason, cover = found or ("Not read as a figure by the draft tool; check it.", (numeral.start, numeral.end))
+            reason, cover = found or (
+                "Not read as a figure by the draft tool; check it.",
+                (numeral.start, numeral.end),
+            )
             para = _paragraph_of(paras, numeral.start)
             sentence = next(s for s in sentences(text, para) if s.start <= numeral.start <= s.end)
             if len(para.text(text).split()) <= 15 and text.count(para.text(text)) == 1:
-                span = para  # a byline or a caption line: quote it whole
+                span: Span = para  # a byline or a caption line: quote it whole
             else:
-                span = shortest_quote(text, sentence, para, [(min(cover[0], numeral.start), max(cover[1], numeral.end))])
+                span = shortest_quote(
+                    text,
+                    sentence,
+                    para,
+                    [(min(cover[0], numeral.start), max(cover[1], numeral.end))],
+                )
             covered.append((span.start, span.end))
             draft.not_claims.append((span.text(text), reason, sure))
 

@@ -103,14 +103,16 @@ def expected_from_fixture(text: str, raw: dict[str, Any]) -> list[Expected]:
     ]
 
 
-def _same_value(draft_value: float | None, low: float | None, high: float | None, e: Expected) -> bool:
+def _same_value(
+    draft_value: float | None, low: float | None, high: float | None, e: Expected
+) -> bool:
     if e.value is not None and draft_value is not None:
         return abs(draft_value - e.value) < 1e-6 * max(1.0, abs(e.value)) + 0.01
     return low is not None and (low, high) == (e.low, e.high)
 
 
 def _same_speaker(draft: Draft, drafted: str, expected: str | None) -> bool:
-    """"new:NAME" expects a proposed entity of that name (its id is the curator's choice)."""
+    """ "new:NAME" expects a proposed entity of that name (its id is the curator's choice)."""
     if expected and expected.startswith("new:"):
         proposed = {p.entity.id: p.entity.name for p in draft.entities}
         return alias_key(proposed.get(drafted, "")) == alias_key(expected[4:])
@@ -147,8 +149,15 @@ def score(name: str, draft: Draft, expected: list[Expected], basis: str) -> Scor
                     "metric": claim.metric.id if claim.metric else None,
                     "stated_on": str(claim.stated_on) if claim.stated_on else None,
                 }[key]
-                wanted = {"qualifier": e.qualifier, "speaker": e.speaker, "metric": e.metric, "stated_on": e.stated_on}[key]
-                result.misses.append(f"{name}: {e.label}: {key} drafted {drafted}, expected {wanted}")
+                wanted = {
+                    "qualifier": e.qualifier,
+                    "speaker": e.speaker,
+                    "metric": e.metric,
+                    "stated_on": e.stated_on,
+                }[key]
+                result.misses.append(
+                    f"{name}: {e.label}: {key} drafted {drafted}, expected {wanted}"
+                )
     for claim in draft.claims:
         spans = [(q.start, q.end) for q in claim.quotes]
         if not any(
@@ -157,7 +166,9 @@ def score(name: str, draft: Draft, expected: list[Expected], basis: str) -> Scor
             for e in expected
         ):
             result.unmatched += 1
-            result.misses.append(f"{name}: drafted {claim.id} ({claim.figure.text!r}) has no counterpart")
+            result.misses.append(
+                f"{name}: drafted {claim.id} ({claim.figure.text!r}) has no counterpart"
+            )
     return result
 
 
@@ -181,13 +192,19 @@ def evaluate_fixture(drafter: Drafter, expected_path: Path) -> Score:
     published = raw.get("published_on")
     from app.dates import parse_partial_date
 
-    draft = drafter.draft(text, published_on=parse_partial_date(str(published)) if published else None)
+    draft = drafter.draft(
+        text, published_on=parse_partial_date(str(published)) if published else None
+    )
     basis = f"--published-on {published}" if published else "dateline in the text"
     return score(expected_path.stem, draft, expected_from_fixture(text, raw), basis)
 
 
 def table(scores: list[Score], title: str) -> str:
-    header = f"{'article':<22} {'claims':>6} {'drafted':>7} " + " ".join(f"{f:>9}" for f in FIELDS) + f" {'unmatched':>9}  published date"
+    header = (
+        f"{'article':<22} {'claims':>6} {'drafted':>7} "
+        + " ".join(f"{f:>9}" for f in FIELDS)
+        + f" {'unmatched':>9}  published date"
+    )
     lines = [title, header]
     total = Score("overall", "")
     for s in scores:

@@ -11,12 +11,15 @@ from app.drafting.segments import Span
 from app.loader.schema import MetricSpec
 
 PERSON_NOUNS = re.compile(
-    r"^\W{0,3}(?:[\w’'-]+\s){0,3}?(?:troops|soldiers|servicemen|service members|personnel|people|persons|"
+    r"^\W{0,3}(?:[\w’'-]+\s){0,3}?(?:troops|soldiers|servicemen|service members|personnel|"
+    r"people|persons|"
     r"fighters|occupiers|invaders|officers|generals|men|militants|mercenaries|conscripts|"
     r"prisoners|POWs|casualties|troop|soldier|serviceman|person|military personnel)\b",
     re.IGNORECASE,
 )
-AREA_NOUNS = re.compile(r"^\s?(?:square\s(?:kilomet|km|mile)|sq\.?\s?(?:km|mi)|km²|km2|hectares)", re.IGNORECASE)
+AREA_NOUNS = re.compile(
+    r"^\s?(?:square\s(?:kilomet|km|mile)|sq\.?\s?(?:km|mi)|km²|km2|hectares)", re.IGNORECASE
+)
 COUNTED_PHRASE_CHARS = 60
 
 
@@ -53,7 +56,8 @@ class MetricMatcher:
         self.metrics = metrics
         pairs = [(kw, m) for m in metrics for kw in m.keywords]
         self._patterns = [
-            (re.compile(rf"(?<![\w-]){re.escape(kw)}(?![\w-])", re.IGNORECASE), kw, m) for kw, m in pairs
+            (re.compile(rf"(?<![\w-]){re.escape(kw)}(?![\w-])", re.IGNORECASE), kw, m)
+            for kw, m in pairs
         ]
 
     def hits(self, text: str, span: Span) -> list[_Hit]:
@@ -106,7 +110,9 @@ class MetricMatcher:
                 tier = 2
             return tier, distance, -(hit.end - hit.start)
 
-        for where, span in [("in its sentence", sentence)] + [("in the paragraph", s) for s in context]:
+        for where, span in [("in its sentence", sentence)] + [
+            ("in the paragraph", s) for s in context
+        ]:
             # Another figure's noun in the same sentence names that figure, not this one;
             # in an earlier sentence it is what "it was about 120" refers back to.
             skip = other_counted if span is sentence else []

@@ -28,11 +28,36 @@ MULTIPLIERS = {
 }
 _MULTIPLIER = r"(?:thousand|million|billion|mln|bn|тыс\.?|тысяч[аи]?|млн\.?|Tausend|Mio\.?|Mrd\.?)"
 _PERCENT = r"(?:\s?%|\s(?:percent|per\s?cent|Prozent)\b)"
-_UNITS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
-    "eighty ninety"
-).split()
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+]
 _SCALES = ["hundred", "thousand", "million", "billion"]
 _WORD = r"(?:" + "|".join(_UNITS + _SCALES) + r")"
 _WORDS = rf"\b{_WORD}(?:(?:-|\s+|\s+and\s+){_WORD})*\b"
@@ -54,7 +79,9 @@ VAGUE_WORDS = re.compile(r"\b(?:hundreds|thousands|millions|dozens|tens)\b", re.
 
 # Digits: thousands groups with a comma (English), a space or no-break space ("62 400"),
 # or -- in European texts -- a point ("7.905"); then decimals.
-_ENGLISH_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
+_ENGLISH_DIGITS = (
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
+)
 _EUROPEAN_DIGITS = (
     r"\d{1,3}(?:\.\d{3})+(?![\d.])(?:,\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)(?:,\d+)?"
     r"|\d+(?:,\d+)?"
@@ -91,10 +118,7 @@ def is_european(text: str) -> bool:
 
 def _digits_value(raw: str, european: bool) -> float:
     compact = re.sub(r"[ \u00a0\u202f]", "", raw)
-    if european:
-        compact = compact.replace(".", "").replace(",", ".")
-    else:
-        compact = compact.replace(",", "")
+    compact = compact.replace(".", "").replace(",", ".") if european else compact.replace(",", "")
     return float(compact)
 
 
@@ -167,7 +191,7 @@ _RANGE_JOIN = re.compile(r"\s*(?:[–—-]|to|and)\s*$", re.IGNORECASE)
 
 
 def _merge_ranges(text: str, figures: list[Figure]) -> list[Figure]:
-    """"between 3,000 and 4,000", "from 3,000 to 4,000", "3,000–4,000" -> one range."""
+    """ "between 3,000 and 4,000", "from 3,000 to 4,000", "3,000–4,000" -> one range."""
     merged: list[Figure] = []
     index = 0
     while index < len(figures):

@@ -3,7 +3,9 @@
 from app.drafting.segments import Span, clause_bounds, trim
 
 
-def shortest_quote(text: str, sentence: Span, paragraph: Span, cover: list[tuple[int, int]]) -> Span:
+def shortest_quote(
+    text: str, sentence: Span, paragraph: Span, cover: list[tuple[int, int]]
+) -> Span:
     """The smallest run of whole clauses of `sentence` covering every span in `cover` that
     occurs once in the text; widened clause by clause, then to the sentence, then to the
     paragraph (a headline repeated in the body needs its neighbours to be unique)."""

@@ -70,7 +70,10 @@ def _claim(claim: DraftClaim, text: str) -> list[str]:
 
 
 def render(draft: Draft) -> str:
-    out = ["# Drafted by scripts/draft.py: check every `review:` field, then delete the `review:` keys."]
+    out = [
+        "# Drafted by scripts/draft.py: check every `review:` field, "
+        "then delete the `review:` keys."
+    ]
     out.append("source:")
     out += [f"  # {_comment(e)}" for e in draft.source_evidence]
     if draft.source_review:

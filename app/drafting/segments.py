@@ -6,8 +6,44 @@ from dataclasses import dataclass
 
 # A period after these does not end a sentence ("Jan. 1", "U.S. officials").
 ABBREVIATIONS = frozenset(
-    "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr gen lt col maj sgt st no "
-    "vs approx ca etc e.g i.e u.s u.k u.n prof rep sen gov".split()
+    [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "sgt",
+        "st",
+        "no",
+        "vs",
+        "approx",
+        "ca",
+        "etc",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.k",
+        "u.n",
+        "prof",
+        "rep",
+        "sen",
+        "gov",
+    ]
 )
 _SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9А-Я])")
 # Clause boundaries: punctuation followed by a space (not the comma inside "38,000"),
@@ -59,7 +95,9 @@ def sentences(text: str, paragraph: Paragraph) -> list[Sentence]:
     found: list[Sentence] = []
     start = paragraph.start
     for match in _SENTENCE_END.finditer(text, paragraph.start, paragraph.end):
-        word = re.search(r"([A-Za-z.]+)\.$", text[max(start, match.start() - 12) : match.start() + 1])
+        word = re.search(
+            r"([A-Za-z.]+)\.$", text[max(start, match.start() - 12) : match.start() + 1]
+        )
         if match.group().startswith(".") and word:
             token = word.group(1).lower()
             if token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token):

@@ -40,7 +40,7 @@ class SubjectFinder:
     def __init__(self, entities: list[EntitySpec], aliases: AliasIndex) -> None:
         self.aliases = aliases
         forces = [e for e in entities if e.kind == EntityKind.military_force]
-        self.by_side = {}
+        self.by_side: dict[str, str] = {}
         for force in forces:
             self.by_side.setdefault(force.side.value, force.id)
         self.sides = {e.id: e.side.value for e in entities}
@@ -50,7 +50,9 @@ class SubjectFinder:
             + f"|(?P<enemy>\\b(?:{ENEMY_WORDS}))"
         )
 
-    def _mentions(self, text: str, span: Span, speaker: str, exclude: Span | None) -> list[tuple[int, str, str]]:
+    def _mentions(
+        self, text: str, span: Span, speaker: str, exclude: Span | None
+    ) -> list[tuple[int, str, str]]:
         found: list[tuple[int, str, str]] = []
         for start, end, eid in self.aliases.matches(text, span):
             if self.aliases.kind(eid) == EntityKind.military_force:
@@ -83,13 +85,17 @@ class SubjectFinder:
                 # A speaker counts the enemy's losses: prefer a mention of the other side.
                 mentions = [m for m in mentions if self.sides.get(m[1]) != side] or mentions
             if mentions:
-                start, eid, word = min(mentions, key=lambda m: abs(m[0] - figure.start))
+                _, eid, word = min(mentions, key=lambda m: abs(m[0] - figure.start))
                 return SubjectGuess(eid, f'"{word}" {where}', True)
         if is_loss_metric(metric) and side in OPPOSITE and OPPOSITE[side] in self.by_side:
-            return SubjectGuess(self.by_side[OPPOSITE[side]], f"a loss counted by a speaker of side {side}: the other side", False)
+            return SubjectGuess(
+                self.by_side[OPPOSITE[side]],
+                f"a loss counted by a speaker of side {side}: the other side",
+                False,
+            )
         mentions = self._mentions(text, sentence, speaker, speaker_span)
         if mentions:
-            start, eid, word = min(mentions, key=lambda m: abs(m[0] - figure.start))
+            _start, eid, word = min(mentions, key=lambda m: abs(m[0] - figure.start))
             return SubjectGuess(eid, f'"{word}" in its sentence', False)
         return SubjectGuess(None, "no force named near the figure", False)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from app.dates import PartialDate, parse_partial_date
-from app.drafting.draft import Draft, Drafter, DraftClaim, Vocabulary
+from app.drafting.draft import Draft, DraftClaim, Drafter, Vocabulary
 from app.settings import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -12,16 +12,33 @@ from tests.drafting.conftest import claim_for, draft_text
         ("Syrskyi said that 700 Russian soldiers were captured.", "oleksandr-syrskyi"),
         ("Over 700 Russian soldiers were captured, said Syrskyi.", "oleksandr-syrskyi"),
         ("Over 700 Russian soldiers were captured, Syrskyi said.", "oleksandr-syrskyi"),
-        ("About 1,300 square kilometers were captured, according to Kyiv.", "government-of-ukraine"),
-        ("Budanov told The Washington Post that 1,500 North Korean troops are stationed in Kursk.", "kyrylo-budanov"),
+        (
+            "About 1,300 square kilometers were captured, according to Kyiv.",
+            "government-of-ukraine",
+        ),
+        (
+            "Budanov told The Washington Post that 1,500 North Korean troops are stationed "
+            "in Kursk.",
+            "kyrylo-budanov",
+        ),
         ("Perpetua wrote on X that 408 casualties were confirmed.", "andrew-perpetua"),
         ("“The enemy lost 38,000 troops,” Zelenskyy said.", "volodymyr-zelenskyy"),
-        ("Russia's Defense Ministry said two assaults were repelled.", "russian-ministry-of-defence"),
-        ("Russia's Defence Ministry said two assaults were repelled.", "russian-ministry-of-defence"),
+        (
+            "Russia's Defense Ministry said two assaults were repelled.",
+            "russian-ministry-of-defence",
+        ),
+        (
+            "Russia's Defence Ministry said two assaults were repelled.",
+            "russian-ministry-of-defence",
+        ),
         ("This was reported by the General Staff. ", "general-staff-ukraine"),
         ("Reports said that 400 casualties were sustained.", "unattributed-reports"),
         ("North Korea reportedly sent around 11,000 troops.", "unattributed-reports"),
-        ("General Oleksandr Syrsky, the commander-in-chief, stated that troops hold 90 square kilometers.", "oleksandr-syrskyi"),
+        (
+            "General Oleksandr Syrsky, the commander-in-chief, stated that troops hold "
+            "90 square kilometers.",
+            "oleksandr-syrskyi",
+        ),
     ],
 )
 def test_attribution_in_the_sentence(drafter, text: str, speaker: str) -> None:
@@ -58,7 +75,9 @@ def test_a_quotation_is_the_speakers_when_attributed_after_it(drafter) -> None:
 
 
 def test_an_unknown_speaker_becomes_a_proposed_entity_marked_for_review(drafter) -> None:
-    text = "Military expert Nico Lange said that Ukraine still controls 70 km² of Russian territory."
+    text = (
+        "Military expert Nico Lange said that Ukraine still controls 70 km² of Russian territory."
+    )
     draft = draft_text(drafter, text)
     [entity] = [p.entity for p in draft.entities if p.entity.id == "nico-lange"]
     assert entity.name == "Nico Lange"
@@ -77,7 +96,8 @@ def test_no_attribution_is_the_outlets_voice_marked_for_review(drafter) -> None:
 def test_interview_answers_are_the_interviewees(drafter) -> None:
     text = (
         "Interview with Oleksandr Syrskyi\n\nHe spoke to us on 26 April 2025.\n\n"
-        "Q: How many prisoners?\n\nA: More than 2,000 prisoners.\n\nQ: And now?\n\nA: About 120 this week."
+        "Q: How many prisoners?\n\nA: More than 2,000 prisoners.\n\n"
+        "Q: And now?\n\nA: About 120 this week."
     )
     draft = draft_text(drafter, text, None)
     assert {c.speaker for c in draft.claims} == {"oleksandr-syrskyi"}
@@ -103,7 +123,10 @@ def test_metric_from_the_keyword_vocabulary(drafter, text: str, metric: str) -> 
 
 
 def test_a_figure_group_gives_one_claim_per_figure(drafter) -> None:
-    text = "The General Staff said losses reached 62,400 personnel, 25,200 of which irrecoverable and 36,200 wounded."
+    text = (
+        "The General Staff said losses reached 62,400 personnel, 25,200 of which "
+        "irrecoverable and 36,200 wounded."
+    )
     draft = draft_text(drafter, text)
     assert [(c.value, c.metric.id if c.metric else None) for c in draft.claims] == [
         (62400, "personnel-casualties"),

@@ -52,7 +52,9 @@ def test_a_wire_dateline_without_a_year_needs_the_year_given() -> None:
         ("on Sunday", "2025", "2025"),
     ],
 )
-def test_relative_dates_resolve_at_the_published_precision(phrase: str, published: str, stated: str) -> None:
+def test_relative_dates_resolve_at_the_published_precision(
+    phrase: str, published: str, stated: str
+) -> None:
     [mention] = [m for m in find_dates(phrase) if m.text.lower() not in ("in", "on")]
     assert str(resolve(mention, parse_partial_date(published)).value) == stated
 
@@ -65,10 +67,19 @@ def test_without_a_publication_date_a_weekday_stays_unresolved() -> None:
 @pytest.mark.parametrize(
     ("sentence", "stated"),
     [
-        ("Ukraine's General Staff said on Saturday that 1,200 Russian troops were killed.", "2025-01-04"),
-        ("On 6 January, Ukraine's General Staff reported that 1,200 Russian troops were killed.", "2025-01-06"),
+        (
+            "Ukraine's General Staff said on Saturday that 1,200 Russian troops were killed.",
+            "2025-01-04",
+        ),
+        (
+            "On 6 January, Ukraine's General Staff reported that 1,200 Russian troops were killed.",
+            "2025-01-06",
+        ),
         ("Syrskyi said a day earlier that 1,200 Russian troops were killed.", "2025-01-05"),
-        ("Russia's Defense Ministry said in a Monday statement that 12 assaults were repelled.", "2025-01-06"),
+        (
+            "Russia's Defense Ministry said in a Monday statement that 12 assaults were repelled.",
+            "2025-01-06",
+        ),
     ],
 )
 def test_stated_date_next_to_the_attribution(drafter, sentence: str, stated: str) -> None:
@@ -77,7 +88,9 @@ def test_stated_date_next_to_the_attribution(drafter, sentence: str, stated: str
 
 
 def test_a_period_date_is_not_a_stated_date(drafter) -> None:
-    draft = draft_text(drafter, "Russia has lost 38,000 troops since August 2024, Syrskyi said.", "2025-01")
+    draft = draft_text(
+        drafter, "Russia has lost 38,000 troops since August 2024, Syrskyi said.", "2025-01"
+    )
     claim = claim_for(draft, 38000)
     assert str(claim.period_start) == "2024-08"
     assert claim.stated_on is None or str(claim.stated_on) == "2025-01"
