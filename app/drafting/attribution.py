@@ -113,6 +113,35 @@ ROLE_WORDS = frozenset(
         "Sergeant",
     ]
 )
+PERSON_TITLES = frozenset(
+    [
+        "President",
+        "Minister",
+        "General",
+        "Colonel",
+        "Commander",
+        "Spokesman",
+        "Spokeswoman",
+        "Head",
+        "Chief",
+        "Lieutenant",
+        "Major",
+        "Mr.",
+        "Mrs.",
+        "Ms.",
+        "Dr.",
+        "Deputy",
+        "Governor",
+        "Senator",
+        "MP",
+        "Analyst",
+        "Secretary",
+        "Ambassador",
+        "Admiral",
+        "Sergeant",
+        "Expert",
+    ]
+)
 ORG_WORDS = re.compile(
     r"\b(?:Ministry|Staff|Office|Agency|Service|Command|Institute|Forces|Army|Council|"
     r"Committee|Department|Government|Administration|Guard|Intelligence|Directorate|Center|"
@@ -236,9 +265,20 @@ class Attributor:
         )
         if not m:
             return None
-        words = m.group(1).split()
+        words = [w.rstrip(",") for w in m.group(1).split()]
         while words and (words[0] in _SENTENCE_STARTERS or words[0] in ROLE_WORDS):
             words = words[1:]
+        # "Ukrainian Defence Minister Denys Shmyhal": the name follows the last title.
+        titles = [i for i, w in enumerate(words) if w in PERSON_TITLES]
+        if titles and len(words) - titles[-1] - 1 >= 2:
+            rest = words[titles[-1] + 1 :]
+            if not ORG_WORDS.search(" ".join(rest)):
+                words = rest
+        # A surname alone names the person proposed earlier ("Shmyhal said").
+        if len(words) == 1:
+            for known in self.new_entities.values():
+                if known.kind == EntityKind.person and known.name.split()[-1] == words[0]:
+                    return known
         if not words or (
             len(words) == 1 and not ORG_WORDS.search(words[0]) and not OUTLET_WORDS.search(words[0])
         ):
