@@ -232,7 +232,9 @@ _WIRE = re.compile(
     re.MULTILINE,
 )
 _BYLINE = re.compile(
-    rf"^(?:by\s[^\n]*?\s|published:?\s|updated:?\s)?(?P<date>{_MONTH}\s{_DAY},\s{_YEAR}|{_DAY}\s{_MONTH}\s{_YEAR}|{_DAY}\.[01]?\d\.{_YEAR}|{_YEAR}-[01]\d-[0-3]\d)",
+    rf"^(?:by[ \t][^\n]*?[ \t]|published:?[ \t]|updated:?[ \t])?"
+    rf"(?P<date>{_MONTH}\s{_DAY},\s{_YEAR}|{_DAY}\s{_MONTH}\s{_YEAR}|{_DAY}\.[01]?\d\.{_YEAR}"
+    rf"|{_YEAR}-[01]\d-[0-3]\d)",
     re.IGNORECASE | re.MULTILINE,
 )
 # "Berlin, 27.03.2025" on a line of its own.
@@ -243,6 +245,22 @@ _PLACE_DATE = re.compile(
     re.MULTILINE,
 )
 _HEADER = re.compile(rf"\bdate\s(?P<date>{_YEAR}-[01]\d-[0-3]\d)\b")
+
+
+_AUTHOR = re.compile(r"^by\s+((?:[A-Z][\w.'’-]+\s?){1,4})", re.MULTILINE | re.IGNORECASE)
+
+
+def find_author(text: str) -> str | None:
+    """The name on a "By Anna Petrenko" byline near the top, month names excluded."""
+    m = _AUTHOR.search(text[:_HEAD_CHARS])
+    if not m:
+        return None
+    words = []
+    for word in m.group(1).split():
+        if word.lower().rstrip(".") in MONTHS or not word[0].isupper():
+            break
+        words.append(word)
+    return " ".join(words) if len(words) >= 2 else None
 
 
 def _absolute(mention: DateMention) -> PartialDate:
@@ -262,7 +280,7 @@ def find_dateline(text: str, year_hint: int | None = None) -> Dateline | None:
             f'The page header "{m.group().strip()}".',
             m.start(),
             m.end(),
-        )  # type: ignore[arg-type]
+        )
     if m := _BYLINE.search(head):
         mention = find_dates(text, m.start("date"), m.end("date"))[0]
         line = text[
@@ -270,7 +288,7 @@ def find_dateline(text: str, year_hint: int | None = None) -> Dateline | None:
         ].strip()
         return Dateline(
             _absolute(mention), f'The byline: "{line}".', m.start("date"), m.end("date")
-        )  # type: ignore[arg-type]
+        )
     if m := _WIRE.search(head):
         mention = find_dates(text, m.start("date"), m.end("date"))[0]
         if mention.year is None:
@@ -282,10 +300,10 @@ def find_dateline(text: str, year_hint: int | None = None) -> Dateline | None:
             basis = f'The dateline "{m.group().strip()}", the year from --published-on.'
         else:
             basis = f'The dateline "{m.group().strip()}".'
-        return Dateline(_absolute(mention), basis, m.start(), m.end(), m.group("agency"))  # type: ignore[arg-type]
+        return Dateline(_absolute(mention), basis, m.start(), m.end(), m.group("agency"))
     if m := _PLACE_DATE.search(head):
         mention = find_dates(text, m.start("date"), m.end("date"))[0]
         return Dateline(
             _absolute(mention), f'The dateline "{m.group().strip()}".', m.start(), m.end()
-        )  # type: ignore[arg-type]
+        )
     return None

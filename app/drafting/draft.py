@@ -15,7 +15,7 @@ from app.drafting.attribution import (
     NewEntity,
     slugify,
 )
-from app.drafting.dates import Resolved, find_dateline, find_dates, resolve
+from app.drafting.dates import Resolved, find_author, find_dateline, find_dates, resolve
 from app.drafting.hedges import hedge_before
 from app.drafting.metrics import MetricMatcher, unit_family
 from app.drafting.notclaims import classify, classify_span
@@ -78,6 +78,7 @@ class Draft:
     source_id: str
     title: str
     publisher: str | None
+    author: str | None
     published_on: PartialDate | None
     published_on_basis: str | None
     language: str
@@ -264,6 +265,7 @@ class Drafter:
             + (f"-{published}" if published else ""),
             title,
             publisher,
+            find_author(text),
             published,
             basis,
             "en",

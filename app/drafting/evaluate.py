@@ -196,7 +196,8 @@ def evaluate_fixture(drafter: Drafter, expected_path: Path) -> Score:
         text, published_on=parse_partial_date(str(published)) if published else None
     )
     basis = f"--published-on {published}" if published else "dateline in the text"
-    return score(expected_path.stem, draft, expected_from_fixture(text, raw), basis)
+    name = expected_path.name.removesuffix(".expected.yaml")
+    return score(name, draft, expected_from_fixture(text, raw), basis)
 
 
 def table(scores: list[Score], title: str) -> str:

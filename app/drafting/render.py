@@ -81,7 +81,7 @@ def render(draft: Draft) -> str:
     out.append(f"  id: {draft.source_id}")
     out.append(f"  title: {scalar(draft.title)}")
     out.append(f"  publisher: {scalar(draft.publisher)}")
-    out.append("  author: null")
+    out.append(f"  author: {scalar(draft.author)}")
     out.append("  url: null")
     out.append(f"  published_on: {draft.published_on or 'null'}")
     out.append(f"  published_on_basis: {scalar(draft.published_on_basis)}")
