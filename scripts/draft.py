@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.dates import parse_partial_date
 from app.drafting.draft import Drafter, Vocabulary
-from app.drafting.files import next_number, stem_for
+from app.drafting.files import claim_ids, next_number, stem_for
 from app.drafting.render import render
 from app.settings import get_settings
 
@@ -51,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
     number = next_number(args.out)
-    draft = Drafter(Vocabulary.load(args.seeds)).draft(text, number=number, published_on=published)
+    taken = claim_ids(args.seeds / "sources", args.out)
+    draft = Drafter(Vocabulary.load(args.seeds)).draft(
+        text, number=number, published_on=published, taken_ids=taken
+    )
     stem = stem_for(data, number)
     (args.out / f"{stem}.txt").write_bytes(data)
     (args.out / f"{stem}.yaml").write_text(render(draft), encoding="utf-8")

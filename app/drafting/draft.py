@@ -222,8 +222,14 @@ class Drafter:
 
     # -- the article ----------------------------------------------------------------------
     def draft(
-        self, text: str, *, number: int | None = None, published_on: PartialDate | None = None
+        self,
+        text: str,
+        *,
+        number: int | None = None,
+        published_on: PartialDate | None = None,
+        taken_ids: frozenset[str] = frozenset(),
     ) -> Draft:
+        """Draft an article; `taken_ids` are claim ids other files already use."""
         paras = paragraphs(text)
         dateline = find_dateline(text, published_on.first_day.year if published_on else None)
         source_review: list[str] = []
@@ -416,7 +422,7 @@ class Drafter:
         draft.entities += [
             ProposedEntity(e) for e in attributor.new_entities.values() if e.id in speakers
         ]
-        self._ids(draft)
+        self._ids(draft, taken_ids)
         self._not_claims(draft, dateline_span)
         return draft
 
@@ -534,8 +540,14 @@ class Drafter:
         evidence: list[str] = []
         hedge = hedge_before(text, figure.start)
         # value and qualifier
+        hedge_word = hedge.word if hedge else None
         if figure.low is not None:
             qualifier, value = Qualifier.range, None
+            # The loader wants a range's words as written: "between", "from", or the dash.
+            joined = re.search(
+                r"\b(between|from)\s+$", text[max(0, figure.start - 9) : figure.start]
+            )
+            hedge_word = joined.group(1).lower() if joined else "–"
             evidence.append(f'value: "{figure.text}" -> range {figure.low:g}..{figure.high:g}')
         else:
             qualifier = hedge.qualifier if hedge else Qualifier.exact
@@ -716,7 +728,7 @@ class Drafter:
             quotes,
             value,
             qualifier,
-            hedge.word if hedge else None,
+            hedge_word,
             metric,
             subject.entity,
             speaker,
@@ -797,17 +809,22 @@ class Drafter:
         draft.claims = sorted(kept, key=lambda c: c.figure.start)
 
     @staticmethod
-    def _ids(draft: Draft) -> None:
-        seen: dict[str, int] = {}
+    def _ids(draft: Draft, taken_ids: frozenset[str]) -> None:
+        """speaker-metric-date, unique across the dataset (ids are global): an undated
+        claim takes the publication date, a clash a numeric suffix."""
+        taken = set(taken_ids)
         for claim in draft.claims:
             parts = [
                 claim.speaker,
                 claim.metric.id if claim.metric else "figure",
-                str(claim.stated_on or claim.period_end or ""),
+                str(claim.stated_on or claim.period_end or draft.published_on or ""),
             ]
             base = slugify("-".join(p for p in parts if p), 110)
-            seen[base] = seen.get(base, 0) + 1
-            claim.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+            claim.id, suffix = base, 1
+            while claim.id in taken:
+                suffix += 1
+                claim.id = f"{base}-{suffix}"
+            taken.add(claim.id)
 
     def _not_claims(self, draft: Draft, dateline: tuple[int, int] | None) -> None:
         text = draft.text

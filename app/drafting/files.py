@@ -11,6 +11,19 @@ from pathlib import Path
 _NUMBERED = re.compile(r"^(\d{3})_[0-9a-f]{16}\.(?:txt|yaml)$")
 
 
+_CLAIM_ID = re.compile(r"^  - id: ([a-z0-9-]+)\s*$", re.MULTILINE)
+
+
+def claim_ids(*folders: Path) -> frozenset[str]:
+    """Ids already used by the annotations in these folders (claim ids are global)."""
+    return frozenset(
+        m.group(1)
+        for folder in folders
+        for path in folder.glob("*.yaml")
+        for m in _CLAIM_ID.finditer(path.read_text(encoding="utf-8"))
+    )
+
+
 def next_number(folder: Path) -> int:
     numbers = [int(m.group(1)) for p in folder.glob("*") if (m := _NUMBERED.match(p.name))]
     return max(numbers, default=-1) + 1

@@ -69,3 +69,13 @@ def test_english_text_keeps_decimal_points() -> None:
 def test_ranges_are_one_figure(text: str, low: float, high: float) -> None:
     [figure] = find_figures(text)
     assert (figure.low, figure.high) == (low, high)
+
+
+def test_a_drafted_range_carries_its_words_as_the_hedge(drafter) -> None:
+    from tests.drafting.conftest import draft_text
+
+    claim = draft_text(
+        drafter, "Syrskyi said between 3,000 and 4,000 Russian troops were captured."
+    ).claims[0]
+    assert (claim.qualifier.value, claim.hedge) == ("range", "between")
+    assert (claim.figure.low, claim.figure.high) == (3000, 4000)
