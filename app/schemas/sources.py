@@ -1,12 +1,10 @@
 """Sources: the stored documents quotes come from."""
 
-from datetime import date
-
 from pydantic import ConfigDict, Field
 from pydantic.json_schema import JsonDict
 
 from app.dates import Precision
-from app.schemas.common import Page, PublicModel
+from app.schemas.common import DateText, Page, PublicModel
 
 SOURCE_EXAMPLE: JsonDict = {
     "id": "general-staff-kursk-operation-summary-2025-02-06",
@@ -45,7 +43,7 @@ class SourcePublic(PublicModel):
     publisher: str | None = Field(description="Null when the text does not name it.")
     author: str | None = Field(description="Null when the text does not name one.")
     url: str | None = Field(description="Where the text was published; null when unknown.")
-    published_on: date | None = Field(description="Publication date (first day).")
+    published_on: DateText | None = Field(description="Publication date, at its precision.")
     published_on_precision: Precision | None = Field(description="Precision of `published_on`.")
     published_on_basis: str | None = Field(description="How the publication date is known.")
     language: str = Field(description="Language of the text (ISO 639-1).", examples=["en"])

@@ -98,7 +98,17 @@ def test_seed_data_has_no_disagreement(client: TestClient) -> None:
     periods are taken into account ("over 700" by 2025-01-01 vs 860 by 2025-01-06; ~400 vs
     408 at Makhnovka; 38,000 vs "about 40 thousand" a month later; 60,000 stationed vs
     70,000 sent are different metrics)."""
-    assert client.get("/v1/disagreements").json() == {"items": [], "next_cursor": None, "total": 0}
+    body = client.get("/v1/disagreements").json()
+    assert (body["items"], body["next_cursor"], body["total"]) == ([], None, 0)
+    # "No disagreement" is an answer: what was compared, and why nothing conflicts.
+    comparison = body["comparison"]
+    assert comparison["claims"] == client.get("/v1/stats").json()["claims"]
+    assert comparison["pairs_compared"] > 0 and comparison["conflicting"] == 0
+    assert sum(comparison["not_conflicting"].values()) == comparison["pairs_compared"]
+    n = comparison["claims"]
+    assert comparison["pairs_compared"] + sum(comparison["not_compared"].values()) == (
+        n * (n - 1) // 2
+    )
 
 
 CONFLICTING_TEXT = (
@@ -224,6 +234,7 @@ def test_facets_list_the_most_frequent_values_and_say_how_many_there_are(
         "subject": 1,
         "source": 3,
         "qualifier": 3,
+        "hedge": 6,
         "stated_month": 4,
     }
     assert [(f["value"], f["count"]) for f in facets["speaker"]] == [
