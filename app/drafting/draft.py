@@ -852,6 +852,8 @@ class Drafter:
                 )
             covered.append((span.start, span.end))
             draft.not_claims.append((span.text(text), reason, sure))
+            if not sure and "not_claims" not in draft.source_review:
+                draft.source_review.append("not_claims")
 
 
 def _trimmed(text: str, span: Span) -> tuple[int, int]:

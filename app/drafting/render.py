@@ -6,6 +6,9 @@ import re
 
 from app.drafting.draft import Draft, DraftClaim
 
+# Where the tool has no guess it writes this: a valid slug that names no metric, entity or
+# unit, so the file parses (and the loader reports every `review:` at once) but cannot load.
+PLACEHOLDER = "to-be-reviewed"
 _PLAIN = re.compile(r"^[A-Za-z0-9(“‘][^\n#:]*$")
 _RESERVED = {"null", "true", "false", "yes", "no", "on", "off", "~"}
 
@@ -44,8 +47,8 @@ def _claim(claim: DraftClaim, text: str) -> list[str]:
     lines += [f"    # {_comment(e)}" for e in claim.evidence]
     if claim.review:
         lines.append(f"    review: [{', '.join(claim.review)}]")
-    lines.append(f"    metric: {scalar(claim.metric.id if claim.metric else None)}")
-    lines.append(f"    subject: {scalar(claim.subject)}")
+    lines.append(f"    metric: {claim.metric.id if claim.metric else PLACEHOLDER}")
+    lines.append(f"    subject: {claim.subject or PLACEHOLDER}")
     lines.append(f"    speaker: {scalar(claim.speaker)}")
     if claim.figure.low is not None:
         lines.append("    qualifier: range")
@@ -56,7 +59,7 @@ def _claim(claim: DraftClaim, text: str) -> list[str]:
         lines.append(f"    qualifier: {claim.qualifier.value}")
     if claim.hedge:
         lines.append(f"    hedge: {scalar(claim.hedge)}")
-    lines.append(f"    unit: {scalar(claim.metric.unit if claim.metric else None)}")
+    lines.append(f"    unit: {claim.metric.unit if claim.metric else PLACEHOLDER}")
     if claim.place:
         lines.append(f"    place: {scalar(claim.place)}")
     period = {k: v for k, v in (("start", claim.period_start), ("end", claim.period_end)) if v}
@@ -103,8 +106,8 @@ def render(draft: Draft) -> str:
         out += _claim(claim, draft.text)
     out += ["", "not_claims:" if draft.not_claims else "not_claims: []"]
     for quote, reason, sure in draft.not_claims:
-        out.append(f"  - quote: {scalar(quote)}")
         if not sure:
-            out.append("    review: [reason]")
+            out.append("  # check: listed under the source's review (not_claims)")
+        out.append(f"  - quote: {scalar(quote)}")
         out.append(f"    reason: {scalar(reason)}")
     return "\n".join(out) + "\n"

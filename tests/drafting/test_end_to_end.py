@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from ruamel.yaml import YAML
 
+from app.drafting.render import PLACEHOLDER
 from app.loader.build import build_dataset
 from app.loader.errors import SeedValidationError
 from app.loader.parse import parse_seeds
@@ -136,9 +137,10 @@ def test_every_fixture_draft_loads_once_its_review_markers_are_resolved(seeds_co
             doc["source"]["published_on_basis"] = None
         for claim in doc["claims"]:
             claim.pop("review", None)
-            if claim["metric"] is None:
+            if claim["metric"] == PLACEHOLDER:
                 claim["metric"], claim["unit"] = "troops-sent", "persons"
-            claim["subject"] = claim["subject"] or "russian-forces"
+            if claim["subject"] == PLACEHOLDER:
+                claim["subject"] = "russian-forces"
         for item in doc["not_claims"]:
             item.pop("review", None)
         for path, data in ((drafted, doc), (vocabulary_path, vocabulary)):
