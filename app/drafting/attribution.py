@@ -163,6 +163,13 @@ class NewEntity:
     evidence: str
 
 
+@dataclass
+class ProposedEntity:
+    entity: NewEntity
+    role: str | None = None
+    description: str | None = None
+
+
 @dataclass(frozen=True)
 class Attribution:
     speaker: str  # an entity id (existing or proposed)

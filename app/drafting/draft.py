@@ -7,27 +7,27 @@ from pathlib import Path
 
 from app.dates import PartialDate, Precision
 from app.drafting.attribution import (
-    SPEECH_VERB_RE,
     UNATTRIBUTED_ID,
     AliasIndex,
     Attribution,
     Attributor,
-    NewEntity,
+    ProposedEntity,
     slugify,
 )
-from app.drafting.dates import Resolved, find_author, find_dateline, find_dates, resolve
+from app.drafting.dates import find_author, find_dateline, find_dates, resolve
 from app.drafting.hedges import hedge_before
 from app.drafting.metrics import MetricMatcher, unit_family
 from app.drafting.notclaims import classify, classify_span
 from app.drafting.numbers import Figure, find_figures
+from app.drafting.periods import find_period, operation_start, stated_date
 from app.drafting.quotes import shortest_quote
 from app.drafting.segments import Paragraph, Sentence, Span, clause_bounds, paragraphs, sentences
+from app.drafting.source import OutletFinder, find_title
 from app.drafting.subjects import SubjectFinder, find_place
 from app.loader.numerals import find_numerals
 from app.loader.schema import EntitiesFile, EntitySpec, MetricsFile, MetricSpec
 from app.loader.yaml_files import read_yaml
 from app.models.entity import EntityKind
-from app.models.metric import MetricKind
 from app.qualifiers import Qualifier
 
 
@@ -66,13 +66,6 @@ class DraftClaim:
 
 
 @dataclass
-class ProposedEntity:
-    entity: NewEntity
-    role: str | None = None
-    description: str | None = None
-
-
-@dataclass
 class Draft:
     text: str
     source_id: str
@@ -104,14 +97,6 @@ _LIST_ITEM = re.compile(r"^(?:[-•*–·]\s*)?[\d\w].{0,80}[;.]?$")
 _PRESENT = re.compile(
     r"\b(?:is|are|has|have|remains?|still|now|currently|continues?)\b", re.IGNORECASE
 )
-_SINCE = re.compile(
-    r"\bsince\s+(?:the\s+(?:beginning|start)\s+of\s+[^,.;]*|its\s+(?:beginning|start))",
-    re.IGNORECASE,
-)
-_SINCE_DATE = re.compile(r"\bsince\s+$", re.IGNORECASE)
-_AS_OF = re.compile(r"\b(?:as of|as at|by|until|through)\s+$", re.IGNORECASE)
-_OPERATION_START = re.compile(r"\b(?:began|launched|started|crossed into)\b", re.IGNORECASE)
-_CREDIT = re.compile(r"^\((?P<name>[^)\d]{2,40})\)$", re.MULTILINE)
 _CONVERSION = re.compile(
     r"[^()\n,;]{0,30}?\((?:around |about |approximately |some |over )?[\d.,  ]+\s"
     r"(?:square\s)?(?:miles|mi|sq mi|km|kilometers|kilometres)[^)]*\)"
@@ -129,97 +114,9 @@ class Drafter:
         self.matcher = MetricMatcher(vocabulary.metrics)
         self.subjects = SubjectFinder(vocabulary.entities, self.aliases)
         self.entity_ids = {e.id for e in vocabulary.entities}
+        self.outlets = OutletFinder(vocabulary.entities, self.aliases)
 
     # -- the source ---------------------------------------------------------------------
-    def _title(
-        self, text: str, paras: list[Paragraph], dateline_at: int
-    ) -> tuple[str, Paragraph | None, bool]:
-        body = next((p.index for p in paras if len(p.text(text).split()) >= 25), len(paras))
-        for para in paras[: min(8, body)]:
-            line = para.text(text).strip()
-            if para.start <= dateline_at <= para.end or line.lower().startswith(
-                ("date ", "by ", "skip to")
-            ):
-                continue
-            words = line.split()
-            if (
-                4 <= len(words) <= 30
-                and line.count(",") < 4
-                and not line.endswith((".", ":", ";"))
-                and not _CREDIT.match(line)
-            ):
-                return line, para, True
-        first = paras[0] if paras else None
-        if first is None:
-            return "Untitled", None, False
-        sents = sentences(text, first)
-        line = sents[0].text(text).strip() if sents else first.text(text)
-        line = re.sub(r"^\s*date\s\S+\s*", "", line)
-        return line[:150].rstrip(". ") or "Untitled", None, False
-
-    def _outlet(
-        self, text: str, paras: list[Paragraph], number: int | None, title: str, agency: str | None
-    ) -> tuple[str, str | None, ProposedEntity | None, str]:
-        """The entity for figures in the outlet's own voice, the publisher's name, and why."""
-        if agency:
-            at = text.find(f"({agency})")
-            for _, _, eid in self.aliases.matches(text, Span(at + 1, at + 1 + len(agency))):
-                return (
-                    eid,
-                    self.aliases.by_id[eid].name,
-                    None,
-                    f'the dateline names the agency "{agency}"',
-                )
-            new = NewEntity(
-                slugify(agency),
-                agency,
-                EntityKind.outlet,
-                f'the dateline names the agency "{agency}"',
-            )
-            return (
-                new.id,
-                agency,
-                ProposedEntity(new, role="News agency"),
-                f'the dateline names the agency "{agency}"',
-            )
-        publisher = None
-        for para in paras[:3]:
-            for start, end, eid in self.aliases.matches(text, para):
-                if self.aliases.kind(eid) == EntityKind.outlet and (start, end) == (
-                    para.start,
-                    para.end,
-                ):
-                    publisher = self.aliases.by_id[eid].name
-        for m in _CREDIT.finditer(text):
-            for _, _, eid in self.aliases.matches(text, Span(m.start("name"), m.end("name"))):
-                if self.aliases.kind(eid) == EntityKind.outlet:
-                    return eid, publisher, None, f'the text credits "{m.group()}"'
-        if publisher:
-            eid = next(e.id for e in self.vocabulary.entities if e.name == publisher)
-            return eid, publisher, None, f'the publisher "{publisher}" heads the text'
-        outlet_id = (
-            f"outlet-source-{number:03d}" if number is not None else f"outlet-{slugify(title, 40)}"
-        )
-        if outlet_id in self.entity_ids:
-            return (
-                outlet_id,
-                None,
-                None,
-                f"the publisher is not named; {outlet_id} is this file's unnamed outlet",
-            )
-        new = NewEntity(
-            outlet_id,
-            f'Unnamed outlet of "{title[:70]}"',
-            EntityKind.outlet,
-            "the publisher is not named in the text",
-        )
-        return (
-            outlet_id,
-            None,
-            ProposedEntity(new, role="Publisher not named in the text"),
-            "the publisher is not named",
-        )
-
     # -- the article ----------------------------------------------------------------------
     def draft(
         self,
@@ -255,13 +152,11 @@ class Drafter:
                 "published_on: no dateline or byline date found; relative dates stay null"
             )
         dateline_span = (dateline.start, dateline.end) if dateline else None
-        title, title_para, found_title = self._title(
-            text, paras, dateline.start if dateline else -1
-        )
+        title, title_para, found_title = find_title(text, paras, dateline.start if dateline else -1)
         if not found_title:
             source_review.append("title")
             source_evidence.append("title: no headline line; the first sentence stands in")
-        outlet, publisher, outlet_entity, outlet_why = self._outlet(
+        outlet, publisher, outlet_entity, outlet_why = self.outlets.find(
             text, paras, number, title, dateline.agency if dateline else None
         )
         source_evidence.append(f"outlet voice: {outlet} ({outlet_why})")
@@ -281,7 +176,7 @@ class Drafter:
         figures = find_figures(text)
         draft.figures_found = len(figures)
         attributor = Attributor(text, self.aliases)
-        operation_start = self._operation_start(text, published)
+        started = operation_start(text, published)
         all_sentences = [s for p in paras for s in sentences(text, p)]
         figures = [f for f in figures if not self._not_a_figure(text, f, dateline_span)]
         # "90 square kilometers (around 35 square miles)": the bracket restates the figure.
@@ -325,7 +220,7 @@ class Drafter:
                 who, when, _ = interview
                 attribution = Attribution(who, f"an answer in the interview with {who}", True)
                 speaker_dates[who] = when
-            stated = self._stated_date(text, sentence, attribution, published)
+            stated = stated_date(text, sentence, attribution, published)
             if attribution:
                 speaker_dates.setdefault(attribution.speaker, stated.value if stated else None)
                 if stated and stated.value:
@@ -386,7 +281,7 @@ class Drafter:
                         outlet,
                         published,
                         speaker_dates,
-                        operation_start,
+                        started,
                         None,
                     )
                     claim.headline = True
@@ -409,7 +304,7 @@ class Drafter:
                     outlet,
                     published,
                     speaker_dates,
-                    operation_start,
+                    started,
                     context_lead,
                 )
                 draft.claims.append(claim)
@@ -470,52 +365,6 @@ class Drafter:
             return "An ordinal, not a figure."
         return reason
 
-    def _operation_start(
-        self, text: str, published: PartialDate | None
-    ) -> tuple[PartialDate, str] | None:
-        """The start date the text gives for the operation ("began on August 6, 2024")."""
-        for m in _OPERATION_START.finditer(text):
-            window_end = min(len(text), m.end() + 80)
-            line_end = text.find("\n", m.end(), window_end)
-            for mention in find_dates(text, m.end(), line_end if line_end > 0 else window_end):
-                if mention.day is not None and mention.month is not None:
-                    r = resolve(mention, published)
-                    if r.value:
-                        return r.value, f'"{text[m.start() : mention.end]}"'
-        return None
-
-    def _stated_date(
-        self,
-        text: str,
-        sentence: Sentence,
-        attribution: Attribution | None,
-        published: PartialDate | None,
-    ) -> Resolved | None:
-        """A date phrase next to the attribution's verb, or opening the sentence."""
-        if attribution is None or attribution.verb_at is None:
-            return None
-        verbs = [
-            attribution.verb_at,
-            *(v.end() for v in SPEECH_VERB_RE.finditer(text, sentence.start, sentence.end)),
-        ]
-        for mention in find_dates(text, sentence.start, sentence.end):
-            before = text[max(sentence.start, mention.start - 12) : mention.start]
-            if (
-                _SINCE_DATE.search(before)
-                or _AS_OF.search(before)
-                or re.search(r"\b(?:of|during|in the fall of)\s$", before)
-            ):
-                continue
-            near = any(0 <= mention.start - at <= 45 for at in verbs)
-            opening = mention.start - sentence.start <= 4 and re.match(
-                r"\s*,", text[mention.end : mention.end + 2]
-            )
-            if near or opening:
-                resolved = resolve(mention, published)
-                if resolved.value:
-                    return resolved
-        return None
-
     def _claim(
         self,
         text: str,
@@ -533,7 +382,7 @@ class Drafter:
         outlet: str,
         published: PartialDate | None,
         speaker_dates: dict[str, PartialDate | None],
-        operation_start: tuple[PartialDate, str] | None,
+        started: tuple[PartialDate, str] | None,
         lead_in: tuple[Sentence, Attribution | None, list[Span]] | None,
     ) -> DraftClaim:
         review: list[str] = []
@@ -620,7 +469,7 @@ class Drafter:
                 speaker_span = Span(
                     max(sentence.start, attribution.verb_at - 60), attribution.verb_at
                 )
-            resolved = self._stated_date(text, sentence, attribution, published)
+            resolved = stated_date(text, sentence, attribution, published)
             if resolved and resolved.value:
                 stated, stated_how = resolved.value, resolved.how
                 if not resolved.sure:
@@ -673,36 +522,19 @@ class Drafter:
         evidence.append(
             f"stated_on: {stated_how or 'none stated'}" + (f" -> {stated}" if stated else "")
         )
-        # period
-        period_start, period_end = None, None
-        scope = Span(sentence.start, sentence.end)
-        since = _SINCE.search(text, scope.start, scope.end)
-        if since and operation_start:
-            period_start = operation_start[0]
-            evidence.append(
-                f'period: "{since.group()}"; the text dates the start {operation_start[1]}'
-            )
-        elif since:
+        period = find_period(
+            text,
+            sentence,
+            lead_in[0] if lead_in else None,
+            published,
+            started,
+            stated,
+            metric,
+        )
+        period_start, period_end = period.start, period.end
+        evidence += period.evidence
+        if period.review:
             review.append("period")
-            evidence.append(f'period: "{since.group()}" but the text gives no start date')
-        for area in [scope] + ([lead_in[0]] if lead_in else []):
-            for mention in find_dates(text, area.start, area.end):
-                before = text[max(area.start, mention.start - 12) : mention.start]
-                resolved = resolve(mention, published)
-                if _SINCE_DATE.search(before) and resolved.value and period_start is None:
-                    period_start = resolved.value
-                    evidence.append(f"period: since {resolved.how}")
-                elif _AS_OF.search(before) and resolved.value and period_end is None:
-                    period_end = resolved.value
-                    evidence.append(f"period: as of {resolved.how}")
-        if period_start and period_end is None and stated:
-            period_end = stated
-        if metric is not None and metric.kind == MetricKind.stock and period_end is None:
-            period_end = stated or published
-            review.append("period")
-            evidence.append(
-                "period: a stock needs an as-of date; the stated or publication date stands in"
-            )
         # subject and place
         subject = self.subjects.guess(
             text, Span(figure.start, figure.end), clause, sentence, speaker, metric, speaker_span
