@@ -30,6 +30,7 @@ def scalar(value: object) -> str:
         and text == text.strip()
         and not re.fullmatch(r"[\d.eE+-]+|\d{4}(-\d\d){0,2}", text)
         and "  " not in text
+        and "\t" not in text
         and not text.endswith(":")
         and " #" not in text
         and not text.startswith(("“", "‘"))
