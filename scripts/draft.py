@@ -50,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"draft: --published-on: {exc}", file=sys.stderr)
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
-    number = next_number(args.out)
+    # Numbered after the seed files too, so a draft written elsewhere keeps its name (and its
+    # outlet-source-NNN) when it moves into seeds/sources.
+    number = max(next_number(args.out), next_number(args.seeds / "sources"))
     taken = claim_ids(args.seeds / "sources", args.out)
     draft = Drafter(Vocabulary.load(args.seeds)).draft(
         text, number=number, published_on=published, taken_ids=taken

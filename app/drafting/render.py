@@ -44,7 +44,7 @@ def _comment(text: str) -> str:
 
 
 def _claim(claim: DraftClaim, text: str) -> list[str]:
-    lines = [f"  - id: {claim.id}"]
+    lines = [f"  - id: {scalar(claim.id)}"]
     lines += [f"    # {_comment(e)}" for e in claim.evidence]
     if claim.review:
         lines.append(f"    review: [{', '.join(claim.review)}]")
@@ -82,7 +82,7 @@ def render(draft: Draft) -> str:
     out += [f"  # {_comment(e)}" for e in draft.source_evidence]
     if draft.source_review:
         out.append(f"  review: [{', '.join(draft.source_review)}]")
-    out.append(f"  id: {draft.source_id}")
+    out.append(f"  id: {scalar(draft.source_id)}")
     out.append(f"  title: {scalar(draft.title)}")
     out.append(f"  publisher: {scalar(draft.publisher)}")
     out.append(f"  author: {scalar(draft.author)}")
@@ -94,7 +94,7 @@ def render(draft: Draft) -> str:
         out += ["", "entities:"]
         for proposed in draft.entities:
             entity = proposed.entity
-            out.append(f"  - id: {entity.id}")
+            out.append(f"  - id: {scalar(entity.id)}")
             out.append(f"    # {_comment(entity.evidence)}")
             out.append("    review: [entity]")
             out.append(f"    name: {scalar(entity.name)}")

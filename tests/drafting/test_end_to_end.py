@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from ruamel.yaml import YAML
 
+from app.drafting.files import next_number
 from app.drafting.render import PLACEHOLDER
 from app.loader.build import build_dataset
 from app.loader.errors import SeedValidationError
@@ -27,10 +28,11 @@ def _yaml() -> YAML:
 
 def _draft(seeds: Path) -> Path:
     before = set((seeds / "sources").glob("*.yaml"))
+    number = next_number(seeds / "sources")
     args = [str(FIXTURES / "wire_report.txt"), "--out", str(seeds / "sources")]
     assert draft_main([*args, "--seeds", str(seeds), "--published-on", "2024"]) == 0
     [drafted] = set((seeds / "sources").glob("*.yaml")) - before
-    assert drafted.name.startswith("005_")
+    assert drafted.name.startswith(f"{number:03d}_")
     return drafted
 
 
@@ -115,8 +117,9 @@ def test_every_fixture_draft_loads_once_its_review_markers_are_resolved(seeds_co
     plainest fix where the tool left it empty), and the loader accepts every fixture."""
     yaml = _yaml()
     vocabulary_path = seeds_copy / "vocabulary" / "entities.yaml"
-    for index, article in enumerate(sorted(FIXTURES.glob("*.txt"))):
+    for article in sorted(FIXTURES.glob("*.txt")):
         out = seeds_copy / "sources"
+        number = next_number(out)
         expected = yaml.load(article.with_suffix(".expected.yaml").read_text(encoding="utf-8"))
         given = (
             ["--published-on", str(expected["published_on"])] if "published_on" in expected else []
@@ -124,7 +127,7 @@ def test_every_fixture_draft_loads_once_its_review_markers_are_resolved(seeds_co
         assert (
             draft_main([str(article), "--out", str(out), "--seeds", str(seeds_copy), *given]) == 0
         )
-        [drafted] = out.glob(f"{5 + index:03d}_*.yaml")
+        [drafted] = out.glob(f"{number:03d}_*.yaml")
         doc = yaml.load(drafted.read_text(encoding="utf-8"))
         vocabulary = yaml.load(vocabulary_path.read_text(encoding="utf-8"))
         known = {e["id"] for e in vocabulary["entities"]}
