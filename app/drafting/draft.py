@@ -673,8 +673,11 @@ class Drafter:
             )
             para = _paragraph_of(paras, numeral.start)
             sentence = next(s for s in sentences(text, para) if s.start <= numeral.start <= s.end)
-            if len(para.text(text).split()) <= 15 and text.count(para.text(text)) == 1:
-                span: Span = para  # a byline or a caption line: quote it whole
+            dateline_text = text[dateline[0] : dateline[1]].strip() if dateline else ""
+            if dateline and cover == dateline and text.count(dateline_text) == 1:
+                span: Span = Span(*_trimmed(text, Span(*dateline)))
+            elif len(para.text(text).split()) <= 15 and text.count(para.text(text)) == 1:
+                span = para  # a byline or a caption line: quote it whole
             else:
                 span = shortest_quote(
                     text,
