@@ -489,6 +489,7 @@ class Drafter:
             review.append("speaker")
             if report_date:
                 stated, stated_how = report_date, "the date of that report"
+                review.append("stated_on")
         else:
             speaker = outlet
             evidence.append(
@@ -519,6 +520,15 @@ class Drafter:
                     "no date next to the attribution: the publication day",
                 )
                 review.append("stated_on")
+        if (
+            stated is None
+            and speaker not in (outlet, UNATTRIBUTED_ID)
+            and published is not None
+            and published.precision != Precision.day
+        ):
+            # Undated, in an article dated only to the month or year: the curator may know
+            # the statement's date from elsewhere in the text ("on Sunday" a paragraph on).
+            review.append("stated_on")
         evidence.append(
             f"stated_on: {stated_how or 'none stated'}" + (f" -> {stated}" if stated else "")
         )
