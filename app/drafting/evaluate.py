@@ -38,6 +38,8 @@ class Score:
     drafted: int = 0
     unmatched: int = 0
     agree: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+    # Wrong and not listed under the claim's `review:`: what a curator would not be told.
+    silent: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     misses: list[str] = field(default_factory=list)
 
     def rate(self, name: str) -> float:
@@ -53,6 +55,7 @@ class Score:
         self.unmatched += other.unmatched
         for key in FIELDS:
             self.agree[key] += other.agree[key]
+            self.silent[key] += other.silent[key]
         self.misses += other.misses
 
 
@@ -143,6 +146,8 @@ def score(name: str, draft: Draft, expected: list[Expected], basis: str) -> Scor
         for key, ok in got.items():
             result.agree[key] += ok
             if not ok:
+                flagged = key in claim.review
+                result.silent[key] += not flagged
                 drafted = {
                     "qualifier": claim.qualifier.value,
                     "speaker": claim.speaker,
@@ -157,6 +162,7 @@ def score(name: str, draft: Draft, expected: list[Expected], basis: str) -> Scor
                 }[key]
                 result.misses.append(
                     f"{name}: {e.label}: {key} drafted {drafted}, expected {wanted}"
+                    + ("" if flagged else " (not marked for review)")
                 )
     for claim in draft.claims:
         spans = [(q.start, q.end) for q in claim.quotes]

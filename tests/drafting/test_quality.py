@@ -37,6 +37,8 @@ def test_quality_floors(drafter, corpus: str) -> None:
     for field in FIELDS:
         assert total.rate(field) >= FLOORS[field], (field, total.rate(field), total.misses)
     assert total.unmatched_rate <= UNMATCHED_CEILING, total.misses
+    # A wrong speaker is always one the curator is told to check.
+    assert total.silent["speaker"] == 0, total.misses
 
 
 def test_seed_articles_without_a_dateline_use_the_curated_date(drafter) -> None:
