@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from app.dates import last_day
+from app.dates import date_text, last_day
 from app.models import Claim, Metric
 from app.queries.claim_filters import ClaimFilters, filter_conditions
 from app.queries.claims import claims_by_id
@@ -57,6 +57,7 @@ class _Claim:
     event_id: str | None
     period_start: Interval | None
     period_end: Interval | None
+    period_end_text: str | None  # as served: "2025", "2025-01", "2025-01-06"
 
 
 def _interval(first: date | None, precision: str | None) -> Interval | None:
@@ -124,17 +125,17 @@ def _reason(a: _Claim, b: _Claim, comparability: str) -> str:
     if comparability == "same_as_of":
         assert a.period_end is not None and b.period_end is not None
         return (
-            f"as-of dates {a.period_end[0]} and {b.period_end[0]} are within "
-            f"{AS_OF_TOLERANCE_DAYS} days; bands {bands} are disjoint"
+            f"as-of dates {a.period_end_text} and {b.period_end_text} overlap or lie within "
+            f"{AS_OF_TOLERANCE_DAYS} days of each other; bands {bands} are disjoint"
         )
     if comparability == "same_period":
         return f"same period (ends within {AS_OF_TOLERANCE_DAYS} days); bands {bands} are disjoint"
     shorter, longer = _by_window(a, b)
     assert shorter.period_end is not None and longer.period_end is not None
     return (
-        f"{shorter.id} covers a shorter window (to {shorter.period_end[0]}) yet its band "
+        f"{shorter.id} covers a shorter window (to {shorter.period_end_text}) yet its band "
         f"{_band(shorter)} lies above {longer.id}'s {_band(longer)} (to "
-        f"{longer.period_end[0]}); a cumulative count cannot shrink"
+        f"{longer.period_end_text}); a cumulative count cannot shrink"
     )
 
 
@@ -231,6 +232,7 @@ def _lean_claims(conn: Connection, filters: ClaimFilters) -> dict[tuple[str, str
                 event_id=r.event_id,
                 period_start=_interval(r.period_start, r.period_start_precision),
                 period_end=_interval(r.period_end, r.period_end_precision),
+                period_end_text=date_text(r.period_end, r.period_end_precision),
             )
         )
     for claims in groups.values():

@@ -116,9 +116,9 @@ SPOT_CHECKS = [
         12000,
         "approximate",
         "about",
-        "outlet-source-003",
-        None,
-        None,
+        "babel-ua",
+        "2025-02-06",
+        "day",
         "It was about 12 thousand soldiers",
     ),
     (
@@ -138,8 +138,8 @@ SPOT_CHECKS = [
         "approximate",
         "estimated",
         "outlet-source-004",
-        None,
-        None,
+        "2025",
+        "year",
         "Russia responded to the incursion with a rapid deployment of reinforcements, including "
         "an estimated 70,000 Russian troops",
     ),

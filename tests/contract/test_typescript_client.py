@@ -66,5 +66,5 @@ def test_generated_types_check_and_list_claims(live_server: str, tmp_path: Path)
         ["syrskyi-territory-held-2025", 90, "2025"],
     ]
     assert result["qualifiers"] == ["at_least", "at_least", "at_least", "approximate"]
-    assert (result["claims"], result["unique"], result["pages"], result["total"]) == (44, 44, 7, 44)
+    assert (result["claims"], result["unique"], result["pages"], result["total"]) == (45, 45, 7, 45)
     assert result["problem"] == {"status": 404, "detail": "no claim with id 'no-such-claim'"}
