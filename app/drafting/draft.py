@@ -94,9 +94,6 @@ class Draft:
 
 _QUESTION = re.compile(r"^(?:Q|Question)\s?[:.)]\s")
 _LIST_ITEM = re.compile(r"^(?:[-•*–·]\s*)?[\d\w].{0,80}[;.]?$")
-_PRESENT = re.compile(
-    r"\b(?:is|are|has|have|remains?|still|now|currently|continues?)\b", re.IGNORECASE
-)
 _CONVERSION = re.compile(
     r"[^()\n,;]{0,30}?\((?:around |about |approximately |some |over )?[\d.,  ]+\s"
     r"(?:square\s)?(?:miles|mi|sq mi|km|kilometers|kilometres)[^)]*\)"
@@ -501,12 +498,9 @@ class Drafter:
             review.append("speaker")
         if stated is None and published is not None:
             own_voice = speaker == outlet
-            if (
-                own_voice
-                and published.precision == Precision.day
-                and _PRESENT.search(sentence.text(text))
-            ):
-                stated, stated_how = published, "the outlet's present tense, on its publication day"
+            if own_voice:
+                # The outlet-voice rule of the seeds: the outlet states it in its article.
+                stated, stated_how = published, "the outlet's own voice: its publication date"
             elif (
                 not own_voice
                 and speaker != UNATTRIBUTED_ID
