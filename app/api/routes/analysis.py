@@ -8,9 +8,9 @@ from starlette.responses import Response
 from app.api.deps import (
     MAX_TEXT_LENGTH,
     CursorQuery,
+    DbDep,
     MetricsQuery,
     SubjectsQuery,
-    WorkerDep,
     repeatable,
 )
 from app.api.errors import INVALID
@@ -46,7 +46,7 @@ def _offset(cursor: str | None, kind: str) -> int:
     responses=INVALID,
 )
 async def search_all(
-    worker: WorkerDep,
+    db: DbDep,
     q: Annotated[
         str,
         Query(
@@ -67,9 +67,7 @@ async def search_all(
 ) -> Response:
     """Search claims, events and sources by relevance, with highlighted snippets."""
     offset = _offset(cursor, "search")
-    hits = await worker(
-        lambda conn: search.search(conn, q=q, kinds=kind, limit=limit + 1, offset=offset)
-    )
+    hits = await db.run(search.search, long=True, q=q, kinds=kind, limit=limit + 1, offset=offset)
     more = len(hits) > limit
     return json_response(
         {
@@ -89,7 +87,7 @@ async def search_all(
     responses=INVALID,
 )
 async def list_disagreements(
-    worker: WorkerDep,
+    db: DbDep,
     metric: MetricsQuery = [],  # noqa: B006
     subject: SubjectsQuery = [],  # noqa: B006
     speaker: Annotated[
@@ -110,10 +108,14 @@ async def list_disagreements(
     close in time) is refused with 422: narrow it with `metric` and `subject`.
     """
     offset = _offset(cursor, "disagreements")
-    page, total = await worker(
-        lambda conn: disagreements.list_disagreements(
-            conn, metric=metric, subject=subject, speaker=speaker, offset=offset, limit=limit
-        )
+    page, total = await db.run(
+        disagreements.list_disagreements,
+        long=True,
+        metric=metric,
+        subject=subject,
+        speaker=speaker,
+        offset=offset,
+        limit=limit,
     )
     more = offset + limit < total
     return json_response(

@@ -3,7 +3,8 @@
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from app.api.deps import WorkerDep
+from app.api.deps import DbDep
+from app.api.errors import OVERLOADED
 from app.api.responses import json_response
 from app.queries import stats
 from app.schemas.stats import Health, Stats
@@ -16,10 +17,12 @@ router = APIRouter(tags=["meta"])
     operation_id="getHealth",
     summary="Check liveness",
     response_model=Health,
-    response_description="The service is up.",
+    response_description="The service is up and reads its database.",
+    responses=OVERLOADED,
 )
-async def health() -> Response:
-    """Report that the service is up."""
+async def health(db: DbDep) -> Response:
+    """Report that the service is up and can read its database (503 problem if not)."""
+    await db.run(stats.dataset_version)
     return json_response({"status": "ok"})
 
 
@@ -30,6 +33,6 @@ async def health() -> Response:
     response_model=Stats,
     response_description="Counts and the dataset version.",
 )
-async def get_stats(worker: WorkerDep) -> Response:
+async def get_stats(db: DbDep) -> Response:
     """Count sources, claims, events, entities and metrics; give the dataset version."""
-    return json_response(await worker(stats.get_stats))
+    return json_response(await db.run(stats.get_stats, long=True))
