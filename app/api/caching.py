@@ -162,6 +162,7 @@ class HttpCacheMiddleware:
         size = 0
         keep = self.cache is not None
         key = ""
+        stored_headers: list[tuple[bytes, bytes]] = []
 
         async def capture(message: Message) -> None:
             nonlocal start, size, keep, key
@@ -181,6 +182,9 @@ class HttpCacheMiddleware:
                 headers = MutableHeaders(scope=message)
                 headers["etag"] = etag
                 headers["cache-control"] = self.cache_control.decode()
+                # A copy: the middlewares outside this one edit the message's list in place
+                # (CORS adds `Vary`), and a cache hit goes out through them again.
+                stored_headers[:] = list(message["headers"])
             elif message["type"] == "http.response.body" and keep:
                 chunks.append(message.get("body", b""))
                 size += len(chunks[-1])
@@ -188,7 +192,8 @@ class HttpCacheMiddleware:
                     keep, chunks[:] = False, []
                 if keep and not message.get("more_body", False) and start is not None:
                     assert self.cache is not None
-                    self.cache.put(key, _Entry(200, list(start["headers"]), b"".join(chunks)))
+                    if key.startswith(f"{self.dataset.version}\0"):  # still the served one
+                        self.cache.put(key, _Entry(200, stored_headers, b"".join(chunks)))
             await send(message)
 
         return capture
