@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from app.api.admission import AdmissionMiddleware
 from app.api.caching import HttpCacheMiddleware
 from app.api.database import QueryRunner, tag_connections_with_version
 from app.api.dataset import ServedDataset
@@ -110,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         meta.router,
     ):
         app.include_router(router)
+    # Inside the cache: an answer from memory is never held back.
+    app.add_middleware(AdmissionMiddleware, limit=settings.max_active_requests)
     app.add_middleware(
         HttpCacheMiddleware,
         dataset=dataset,

@@ -72,23 +72,32 @@ class Slots:
         for one (AnyIO's default limiter is shared with Starlette's own thread work)."""
         return self._made()[1]
 
-    @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
+    async def acquire(self, borrower: object) -> None:
+        """Take a slot for `borrower` (any object; released with it, from any task), waiting
+        at most `max_wait` behind at most `max_waiting` others."""
         limiter = self.limiter
         if limiter.available_tokens == 0 and self.waiting >= self.max_waiting:
-            raise OverloadedError(f"{self.waiting} {self.name} queries queued")
+            raise OverloadedError(f"{self.waiting} waiting for a {self.name} slot")
         self.waiting += 1
         try:
             with anyio.move_on_after(self.max_wait) as waited:
-                await limiter.acquire()
+                await limiter.acquire_on_behalf_of(borrower)
         finally:
             self.waiting -= 1
         if waited.cancelled_caught:
-            raise OverloadedError(f"no {self.name} slot within {self.max_wait:g} s")
+            raise OverloadedError(f"no {self.name} slot free within {self.max_wait:g} s")
+
+    def release(self, borrower: object) -> None:
+        self.limiter.release_on_behalf_of(borrower)
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        borrower = object()
+        await self.acquire(borrower)
         try:
             yield
         finally:
-            limiter.release()
+            self.release(borrower)
 
 
 def tag_connections_with_version(engine: Engine) -> None:
@@ -150,9 +159,11 @@ class QueryRunner:
         self.inline = inline
         self.max_exports = max_exports
         self.exports = 0
-        self.quick = Slots("quick", quick_slots, max_waiting=max_waiting, max_wait=max_wait)
-        self.long = Slots("long", long_slots, max_waiting=max_waiting, max_wait=max_wait)
-        self.export = Slots("export", export_slots, max_waiting=max_waiting, max_wait=max_wait)
+        self.quick = Slots("quick query", quick_slots, max_waiting=max_waiting, max_wait=max_wait)
+        self.long = Slots("long query", long_slots, max_waiting=max_waiting, max_wait=max_wait)
+        self.export = Slots(
+            "export batch", export_slots, max_waiting=max_waiting, max_wait=max_wait
+        )
         self.inline_runs = 0
         self.thread_runs = 0
 

@@ -31,9 +31,7 @@ def generated_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def serve(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Callable[..., LiveServer]]:
+def serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., LiveServer]]:
     """Start `uvicorn app.main:app` on a database, with extra environment settings."""
     servers: list[LiveServer] = []
 
