@@ -14,7 +14,7 @@ from app.api.database import QueryRunner, tag_connections_with_version
 from app.api.dataset import ServedDataset
 from app.api.docs import install_docs
 from app.api.edges import ProblemCorsMiddleware, RelativeRedirectMiddleware
-from app.api.errors import install_error_handlers
+from app.api.errors import OVERLOADED, install_error_handlers
 from app.api.routes import analysis, claims, events, export, meta, sources, vocabulary
 from app.db import DatabaseMissingError, check_schema, create_read_engine
 from app.settings import Settings, get_settings
@@ -90,6 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        # Any request may find the server busy or its database unreadable.
+        responses=OVERLOADED,
         separate_input_output_schemas=False,
         docs_url=None,
         redoc_url=None,

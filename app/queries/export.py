@@ -73,6 +73,9 @@ CITATION_ROW_COLUMNS = [*CLAIM_COLUMNS, "citation_position", *CITATION_FIELDS]
 
 
 class CsvRows(StrEnum):
+    """What a CSV row is: a claim (its citations joined in each citation cell) or a
+    citation (the claim's columns repeated)."""
+
     claims = "claims"
     citations = "citations"
 

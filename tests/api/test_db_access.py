@@ -172,3 +172,37 @@ async def test_cheap_queries_run_inline_on_sqlite_and_on_threads_on_postgresql(
         assert (inline, threads) == (0, 1)
     assert (await client.get("/v1/claims?limit=3&count=true")).status_code == 200
     assert runner.thread_runs - before[1] == threads + 1
+
+
+@pytest.mark.anyio
+async def test_admission_lets_health_and_cached_answers_pass_a_full_house(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every admission slot taken, `/health` and cached answers are still served, and a
+    request past the admission queue gets a fast 503 problem."""
+    original = facets.claim_facets
+
+    def slow_facets(conn: Any, **kwargs: Any) -> Any:
+        time.sleep(SLOW_SECONDS)
+        return original(conn, **kwargs)
+
+    monkeypatch.setattr(facets, "claim_facets", slow_facets)
+    async for client in _client(database_url, max_active_requests=1):
+        assert (await client.get(CLAIM)).status_code == 200  # cached from now on
+        app = client._transport.app  # type: ignore[attr-defined]
+        admission = app.middleware_stack
+        while type(admission).__name__ != "AdmissionMiddleware":
+            admission = admission.app
+        admission.slots.max_waiting = 0
+        busy = asyncio.create_task(client.get("/v1/claims/facets"))
+        await asyncio.sleep(0.1)
+        started = time.perf_counter()
+        assert (await client.get("/health")).status_code == 200
+        assert (await client.get(CLAIM)).headers["x-cache"] == "hit"
+        refused = await client.get("/v1/claims?limit=7")
+        assert time.perf_counter() - started < 0.3
+        assert refused.status_code == 503
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert refused.headers["retry-after"] == "1"
+        assert (await busy).status_code == 200
+        assert (await client.get("/v1/claims?limit=7")).status_code == 200

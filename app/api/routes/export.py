@@ -21,7 +21,7 @@ from starlette.types import Receive, Scope, Send
 
 from app.api.database import QueryRunner, record_version
 from app.api.deps import ClaimFiltersDep, DbDep
-from app.api.errors import INVALID, OVERLOADED
+from app.api.errors import INVALID
 from app.queries import claims, export
 from app.queries.claims import ClaimFilters
 from app.queries.export import Batch, CsvRows
@@ -45,17 +45,13 @@ class DatasetChangedError(RuntimeError):
 
 def _streamed(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
     """The OpenAPI description of a streamed export (a body that is not JSON)."""
-    return (
-        {
-            200: {
-                "content": {media_type: {"schema": {"type": "string"}}},
-                "description": description,
-                "headers": _HEADERS_DOC,
-            }
+    return {
+        200: {
+            "content": {media_type: {"schema": {"type": "string"}}},
+            "description": description,
+            "headers": _HEADERS_DOC,
         }
-        | INVALID
-        | OVERLOADED
-    )
+    } | INVALID
 
 
 class ExportResponse(StreamingResponse):

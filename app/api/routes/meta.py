@@ -4,7 +4,6 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from app.api.deps import DbDep
-from app.api.errors import OVERLOADED
 from app.api.responses import json_response
 from app.queries import stats
 from app.schemas.stats import Health, Stats
@@ -18,7 +17,6 @@ router = APIRouter(tags=["meta"])
     summary="Check liveness",
     response_model=Health,
     response_description="The service is up and reads its database.",
-    responses=OVERLOADED,
 )
 async def health(db: DbDep) -> Response:
     """Report that the service is up and can read its database (503 problem if not)."""
