@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.dataset = dataset
     app.state.queries = queries
+    app.state.health = meta.HealthCheck()
     install_error_handlers(app)
     for router in (
         claims.router,
