@@ -19,7 +19,13 @@ from sqlalchemy import Connection
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from app.api.database import QueryRunner, record_version
+from app.api.database import (
+    MIXED,
+    OverloadedError,
+    QueryRunner,
+    record_version,
+    recorded_version,
+)
 from app.api.deps import ClaimFiltersDep, DbDep
 from app.api.errors import INVALID
 from app.queries import claims, export
@@ -120,6 +126,8 @@ async def _export(
             export.export_batch, filters=filters, after=None, render=render
         )
         record_version(request.scope, version)
+        if recorded_version(request.scope) == MIXED:  # a reload between count and batch
+            raise OverloadedError("a new dataset was loaded meanwhile")
     except BaseException:
         finish()
         raise
