@@ -24,7 +24,8 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, bindparam, text
 
-from app.queries.claims import ClaimFilters, list_claims
+from app.queries.claim_filters import ClaimFilters
+from app.queries.claims import list_claims
 
 BATCH_SIZE = 500
 BOM = "\ufeff"

@@ -28,11 +28,12 @@ from app.api.database import (
 )
 from app.api.deps import ClaimFiltersDep, DbDep
 from app.api.errors import INVALID
+from app.api.strict import StrictQueryRoute
 from app.queries import claims, export
-from app.queries.claims import ClaimFilters
+from app.queries.claim_filters import ClaimFilters
 from app.queries.export import Batch, CsvRows
 
-router = APIRouter(prefix="/v1/export", tags=["export"])
+router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/export", tags=["export"])
 logger = logging.getLogger("app.export")
 
 _HEADERS_DOC = {

@@ -7,10 +7,11 @@ from starlette.responses import Response
 
 from app.api.deps import Db, DbDep
 from app.api.responses import json_response
+from app.api.strict import StrictQueryRoute
 from app.queries import stats
 from app.schemas.stats import Health, Stats
 
-router = APIRouter(tags=["meta"])
+router = APIRouter(route_class=StrictQueryRoute, tags=["meta"])
 
 
 @router.get(
