@@ -58,6 +58,7 @@ class Results:
     exports_cut: int = 0
     export_bytes: int = 0
     rss_kb: list[int] = field(default_factory=list)
+    anon_kb: list[int] = field(default_factory=list)
 
 
 def free_port() -> int:
@@ -165,7 +166,7 @@ async def client_loop(
 async def slow_reader(
     client: httpx.AsyncClient, n: int, deadline: float, versions: dict[str, str], r: Results
 ) -> None:
-    """Streams exports at ~64 KB/s, one after another."""
+    """Streams exports at ~250 KB/s, one after another."""
     while time.monotonic() < deadline:
         path = "/v1/export/claims." + ("csv" if n % 2 else "ndjson")
         try:
@@ -178,7 +179,7 @@ async def slow_reader(
                     r.export_bytes += len(chunk)
                     if time.monotonic() > deadline:
                         break
-                    await asyncio.sleep(0.125)
+                    await asyncio.sleep(0.03)
                 else:
                     r.exports_done += 1
         except httpx.RemoteProtocolError:
@@ -204,6 +205,8 @@ async def rss_probe(pid: int, deadline: float, r: Results) -> None:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 r.rss_kb.append(int(line.split()[1]))
+            if line.startswith("RssAnon:"):
+                r.anon_kb.append(int(line.split()[1]))
         await asyncio.sleep(1)
 
 

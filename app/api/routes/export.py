@@ -70,6 +70,10 @@ class ExportResponse(StreamingResponse):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await super().__call__(scope, receive, send)
+        except DatasetChangedError as exc:
+            # Return without the final chunk: the server drops the connection and the client
+            # sees an incomplete response, never a file that looks whole.
+            logger.warning("export %s cut short: %s", scope["path"], exc)
         finally:
             await self.body_iterator.aclose()  # type: ignore[attr-defined]
 
@@ -89,7 +93,6 @@ async def _batches(
             export.export_batch, filters=filters, after=after, render=render
         )
         if read != version:
-            logger.warning("export cut short: dataset %s replaced by %s", version, read)
             raise DatasetChangedError(f"dataset {version} replaced by {read} mid-export")
         return batch
 
