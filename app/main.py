@@ -44,7 +44,6 @@ TAGS = [
 ]
 
 
-GIL_SWITCH_SECONDS = 0.001
 EXPORT_SLOTS = 2  # threads reading export batches at once (each batch: a few ms)
 
 
@@ -80,10 +79,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # collector's reach spares every full collection a pass over it (measured at 1M
         # claims: a gen-2 pass took 80-90 ms, the p99 of a single connection).
         gc.freeze()
-        # Worker threads (long queries, export batches) run Python too: with the default 5 ms
-        # GIL switch interval the event loop waited up to 5 ms per step behind each of them,
-        # and a cheap request takes several steps. 1 ms keeps the loop's turns short.
-        sys.setswitchinterval(GIL_SWITCH_SECONDS)
         yield
         engine.dispose()
         export_engine.dispose()

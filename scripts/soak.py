@@ -265,7 +265,8 @@ def report(r: Results, seconds: float, rss_start: int) -> bool:
     if r.rss_kb:
         print(
             f"server RSS: start {rss_start / 1024:.0f} MB, max {max(r.rss_kb) / 1024:.0f} MB, "
-            f"end {r.rss_kb[-1] / 1024:.0f} MB"
+            f"end {r.rss_kb[-1] / 1024:.0f} MB (with the database's mmap pages); "
+            f"anonymous memory max {max(r.anon_kb or [0]) / 1024:.0f} MB"
         )
     health_p99 = pct(r.latencies["/health"], 0.99)
     print(f"/health p99: {health_p99:.1f} ms (target < 50)")
