@@ -1,11 +1,11 @@
 """How a request reaches the database: inline where that is cheapest, on a bounded set of
 worker threads where the driver would block the event loop, and a fast 503 past the bounds.
 
-- SQLite, cheap query (a page by keyset, a record by id): run on the event loop. A query
-  there takes well under a millisecond, less than the ~60-250 us hop to a thread and back
-  (measured: see `scripts/bench_db_access.py`). Only one inline query runs at a time (it does
-  not await), and the pool always has a connection free for it (see `pool_capacity`), so
-  the event loop never waits for a connection.
+- SQLite, cheap query (a page by keyset, a record by id): run on the event loop. Its SQL
+  takes well under a millisecond, about what a hop to a thread and back costs (40-250 us
+  measured here; `scripts/measure_db_access.py` times whole requests both ways). Only one
+  inline query runs at a time (it does not await), and the pool always has a connection
+  free for it (see `pool_size`), so the event loop never waits for a connection.
 - PostgreSQL (every query: the driver blocks on the network), and long queries on either
   engine (full-text `q`, exact counts, value and period ranges, facets, series, search,
   disagreements, stats): run on a worker thread, at most `quick_slots` / `long_slots` at a
