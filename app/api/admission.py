@@ -1,5 +1,6 @@
 """Admission: at most `limit` requests are being worked on at once; the others wait their
-turn before any work is done for them, and past a bounded queue get a 503 at once.
+turn before any work is done for them, and past a bounded queue get a 503 at once. Only
+`/v1/` requests are admitted this way.
 
 One process, one event loop: when every connection sends work at once, each request's steps
 queue behind everyone else's, and a cheap request (`/health`, a page by id) waits for a whole
@@ -14,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.api.database import OverloadedError, Slots
 from app.api.errors import PROBLEM_MEDIA_TYPE
 
-ALWAYS_ADMITTED = frozenset({"/health"})
+ADMITTED_PREFIX = "/v1/"  # the API's own work; `/health`, docs and static files never wait
 
 
 class AdmissionMiddleware:
@@ -25,7 +26,9 @@ class AdmissionMiddleware:
         self.slots = Slots("request", limit, max_waiting=max_waiting, max_wait=max_wait)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in ALWAYS_ADMITTED:
+        # Only the API is admitted: a page that calls it in process (the explorer) must not
+        # hold a slot its own calls would wait for.
+        if scope["type"] != "http" or not scope["path"].startswith(ADMITTED_PREFIX):
             await self.app(scope, receive, send)
             return
         borrower = object()
