@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 
 from app.api.admission import AdmissionMiddleware
 from app.api.caching import HttpCacheMiddleware
@@ -17,6 +18,7 @@ from app.api.edges import ProblemCorsMiddleware, RelativeRedirectMiddleware
 from app.api.errors import OVERLOADED, install_error_handlers
 from app.api.routes import analysis, claims, events, export, meta, sources, vocabulary
 from app.db import DatabaseMissingError, check_schema, create_read_engine
+from app.explorer import router as explorer
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """\
@@ -112,8 +114,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         analysis.router,
         export.router,
         meta.router,
+        explorer.router,
     ):
         app.include_router(router)
+    app.mount(explorer.STATIC_URL, StaticFiles(directory=explorer.STATIC_DIR), name="explorer")
     # Inside the cache: an answer from memory is never held back.
     app.add_middleware(AdmissionMiddleware, limit=settings.max_active_requests)
     app.add_middleware(

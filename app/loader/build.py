@@ -12,6 +12,8 @@ from app.loader.errors import SeedError, SeedValidationError
 from app.loader.numerals import uncovered_numerals
 from app.loader.parse import ParsedFile, ParsedSeeds, SourceDocument
 from app.loader.schema import CitationSpec, ClaimSpec, EventSpec, SourceFile
+from app.loader.search_text import claim_search_body, event_search_body
+from app.loader.synonyms import synonym_rows
 from app.models.entity import alias_key
 from app.models.metric import MetricKind
 from app.qualifiers import derive_band
@@ -61,6 +63,7 @@ class _Builder:
         self._duplicates()
         self._entities()
         self._metrics()
+        self._synonyms()
         for doc in self.seeds.sources:
             self._source(doc)
         for doc in self.seeds.sources:
@@ -170,6 +173,13 @@ class _Builder:
             depth, cursor = depth + 1, self.metrics[cursor].broader
         return depth
 
+    def _synonyms(self) -> None:
+        parsed = self.seeds.synonyms
+        if parsed is not None:
+            rows, errors = synonym_rows(parsed.spec.synonyms, parsed.error)
+            self.dataset.rows("search_synonym").extend(rows)
+            self.errors.extend(errors)
+
     # -- sources --------------------------------------------------------------------------
     def _source(self, doc: SourceDocument) -> None:
         spec = doc.annotations.spec.source
@@ -257,7 +267,7 @@ class _Builder:
                 "kind": "event",
                 "ref_id": event.id,
                 "title": event.title,
-                "body": " ".join(filter(None, [event.description, event.place, *quotes])),
+                "body": event_search_body(event, quotes, self.entity_names),
             }
         )
 
@@ -355,7 +365,7 @@ class _Builder:
                 "ref_id": claim.id,
                 "title": f"{self.entity_names.get(claim.speaker, claim.speaker)}: "
                 f"{metric.name if metric else claim.metric}",
-                "body": " ".join(quotes),
+                "body": claim_search_body(claim, quotes, self.entity_names),
             }
         )
 

@@ -40,6 +40,7 @@ TABLE_ORDER = (
     "claim",
     "citation",
     "search_document",
+    "search_synonym",
 )
 TEMP_SUFFIX = ".loading"
 BULK_CHUNK = 50_000

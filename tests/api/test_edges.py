@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import PROJECT_ROOT, Settings
-from tests.contract.conftest import free_port
+from tests.live import free_port
 
 PROBLEM = "application/problem+json"
 CLAIM = "/v1/claims/general-staff-russian-prisoners-2025-02-05"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.settings import PROJECT_ROOT
-from tests.contract.conftest import LiveServer
+from tests.live import LiveServer
 
 GENERATED_CLAIMS = 15000
 

@@ -12,7 +12,7 @@ import time
 
 import httpx
 
-from tests.contract.conftest import LiveServer
+from tests.live import LiveServer
 
 SLOW_READERS = 20
 SLOW_SECONDS = 8.0
