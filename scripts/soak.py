@@ -304,11 +304,16 @@ async def soak(args: argparse.Namespace) -> bool:
         )
         try:
             for _ in range(300):
+                if server.poll() is not None:
+                    log.flush()
+                    print((Path(folder) / "uvicorn.log").read_text(errors="replace"))
+                    raise SystemExit("soak: the server did not start")
                 try:
                     if httpx.get(f"{url}/health", timeout=1).status_code == 200:
                         break
                 except httpx.TransportError:
-                    await asyncio.sleep(0.1)
+                    pass
+                await asyncio.sleep(0.1)
             mix = await vocabulary(url)
             rss_start = int(
                 next(
