@@ -55,6 +55,9 @@ class MetricSpec(Strict):
     kind: MetricKind
     broader: Slug | None = None
     description: Text
+    keywords: list[Text] = Field(
+        default=[], description="Words that name the metric in articles; the draft tool reads them."
+    )
 
 
 class MetricsFile(Strict):
