@@ -3,12 +3,51 @@
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+SEED_COMMAND = "uv run python scripts/seed.py"
 
 
 class DatabaseMissingError(RuntimeError):
     """The API was started before the database was built by `scripts/seed.py`."""
+
+
+class DatabaseNotMigratedError(DatabaseMissingError):
+    """The database exists but holds no schema, or an older one than this code's."""
+
+
+def migration_head() -> str:
+    """The newest Alembic revision this code knows."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from app.settings import PROJECT_ROOT
+
+    head = ScriptDirectory.from_config(Config(str(PROJECT_ROOT / "alembic.ini"))).get_current_head()
+    return str(head)
+
+
+def check_schema(engine: Engine, database_url: str) -> None:
+    """Raise DatabaseNotMigratedError, with the command to run, unless the database is at
+    this code's migration head. A database that cannot be read at all (a damaged file, a
+    server that is down) passes: the API starts and answers 503 until it can read it."""
+    where = sqlite_path(database_url) or make_url(database_url).render_as_string()
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                current = None
+            else:
+                current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:
+        return
+    head = migration_head()
+    if current != head:
+        state = "has no schema" if current is None else f"is at revision {current}, not {head}"
+        raise DatabaseNotMigratedError(
+            f"database {where} {state}: run `{SEED_COMMAND}` (migrates and loads the data)"
+        )
 
 
 def sqlite_path(database_url: str) -> Path | None:
@@ -19,19 +58,27 @@ def sqlite_path(database_url: str) -> Path | None:
     return Path(url.database)
 
 
-def create_read_engine(database_url: str, *, mmap_bytes: int = 0) -> Engine:
-    """An engine that cannot write: SQLite opened `mode=ro`, PostgreSQL in read-only sessions."""
+def create_read_engine(
+    database_url: str, *, mmap_bytes: int = 0, pool_size: int = 8, pool_timeout: float = 30.0
+) -> Engine:
+    """An engine that cannot write: SQLite opened `mode=ro`, PostgreSQL in read-only sessions.
+
+    The pool holds `pool_size` connections and no overflow: the API sizes it so that no
+    request ever waits for one (app/api/database.py); `pool_timeout` is the safety net.
+    PostgreSQL transactions run at REPEATABLE READ, so every statement of a request reads
+    the same snapshot (the dataset version it reports and the data it serves agree)."""
     path = sqlite_path(database_url)
     if path is not None:
         if not path.is_file():
             raise DatabaseMissingError(
-                f"database file {path} does not exist: run `python scripts/seed.py` first"
+                f"database file {path} does not exist: run `{SEED_COMMAND}` first"
             )
         engine = create_engine(
             f"sqlite+pysqlite:///file:{path.resolve()}?mode=ro&uri=true",
             connect_args={"check_same_thread": False},
-            pool_size=8,
-            max_overflow=8,
+            pool_size=pool_size,
+            max_overflow=0,
+            pool_timeout=pool_timeout,
         )
 
         @event.listens_for(engine, "connect")
@@ -45,6 +92,10 @@ def create_read_engine(database_url: str, *, mmap_bytes: int = 0) -> Engine:
     engine = create_engine(
         database_url,
         pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=pool_timeout,
+        isolation_level="REPEATABLE READ",
         connect_args={"options": "-c default_transaction_read_only=on"},
     )
     event.listen(engine, "before_cursor_execute", _no_nul_characters, retval=True)

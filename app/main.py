@@ -1,20 +1,23 @@
 """The application: routers, error handlers, caching and CORS over a read-only database."""
 
 import gc
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
+from app.api.admission import AdmissionMiddleware
 from app.api.caching import HttpCacheMiddleware
+from app.api.database import QueryRunner, tag_connections_with_version
 from app.api.dataset import ServedDataset
 from app.api.docs import install_docs
-from app.api.errors import install_error_handlers
+from app.api.edges import ProblemCorsMiddleware, RelativeRedirectMiddleware
+from app.api.errors import OVERLOADED, install_error_handlers
 from app.api.routes import analysis, claims, events, export, meta, sources, vocabulary
-from app.db import create_read_engine
+from app.db import DatabaseMissingError, check_schema, create_read_engine
 from app.explorer import router as explorer
 from app.settings import Settings, get_settings
 
@@ -43,14 +46,34 @@ TAGS = [
 ]
 
 
+EXPORT_SLOTS = 2  # threads reading export batches at once (each batch: a few ms)
+
+
 def _operation_id(route: APIRoute) -> str:
     return route.operation_id or route.name
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    engine = create_read_engine(settings.database_url, mmap_bytes=settings.sqlite_mmap_bytes)
-    dataset = ServedDataset(engine, settings.database_url)
+    url, inline = settings.database_url, settings.is_sqlite
+    engine = create_read_engine(
+        url, mmap_bytes=settings.sqlite_mmap_bytes, pool_size=QueryRunner.pool_size(inline=inline)
+    )
+    check_schema(engine, url)
+    engine.dispose()
+    # Exports read without mmap: a full export must not map the whole file into the process.
+    export_engine = create_read_engine(url, mmap_bytes=0, pool_size=EXPORT_SLOTS + 1)
+    if inline:
+        tag_connections_with_version(engine)
+        tag_connections_with_version(export_engine)
+    dataset = ServedDataset([engine, export_engine], url)
+    queries = QueryRunner(
+        engine,
+        inline=inline,
+        export_engine=export_engine,
+        export_slots=EXPORT_SLOTS,
+        max_exports=settings.max_exports,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.freeze()
         yield
         engine.dispose()
+        export_engine.dispose()
 
     app = FastAPI(
         title="Kursk Fact Database",
@@ -68,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        # Any request may find the server busy or its database unreadable.
+        responses=OVERLOADED,
         separate_input_output_schemas=False,
         docs_url=None,
         redoc_url=None,
@@ -75,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     app.state.engine = engine
     app.state.dataset = dataset
+    app.state.queries = queries
+    app.state.health = meta.HealthCheck()
     install_error_handlers(app)
     for router in (
         claims.router,
@@ -90,14 +118,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     app.mount(explorer.STATIC_URL, StaticFiles(directory=explorer.STATIC_DIR), name="explorer")
+    # Inside the cache: an answer from memory is never held back.
+    app.add_middleware(AdmissionMiddleware, limit=settings.max_active_requests)
     app.add_middleware(
         HttpCacheMiddleware,
         dataset=dataset,
         max_age=settings.cache_max_age,
         max_bytes=settings.response_cache_bytes,
     )
+    app.add_middleware(RelativeRedirectMiddleware)
     app.add_middleware(
-        CORSMiddleware,
+        ProblemCorsMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["If-None-Match"],
@@ -110,5 +141,10 @@ def __getattr__(name: str) -> FastAPI:
     # `uvicorn app.main:app` builds the app on first access, not at import time, so that
     # tests and scripts can import this module before a database exists.
     if name == "app":
-        return create_app()
+        try:
+            return create_app()
+        except DatabaseMissingError as exc:
+            # One line that says what to run, not a traceback through uvicorn's loader.
+            print(f"kursk-api: {exc}", file=sys.stderr)
+            raise SystemExit(1) from None
     raise AttributeError(name)

@@ -25,6 +25,17 @@ class Settings(BaseSettings):
         ge=0,
         description="Memory for the in-process LRU of complete responses; 0 turns it off.",
     )
+    max_active_requests: int = Field(
+        default=8,
+        ge=1,
+        description="Requests worked on at once (not counting /health and cached answers); "
+        "the rest wait their turn, keeping the cheap ones fast under load.",
+    )
+    max_exports: int = Field(
+        default=32,
+        ge=1,
+        description="Streaming exports served at once; past this a request gets a 503.",
+    )
     sqlite_mmap_bytes: int = Field(
         default=1 << 30, ge=0, description="PRAGMA mmap_size for read-only SQLite connections."
     )

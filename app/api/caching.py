@@ -1,11 +1,16 @@
 """HTTP caching for a dataset that only changes when a new one is loaded.
 
-- A GET's ETag is a hash of the dataset version, the code version and the request (path +
-  query), known before any work is done: a matching `If-None-Match` gets a 304 without
-  touching the database. A deploy that changes response shapes changes every ETag.
-- Successful responses are kept in a bounded in-process LRU keyed the same way, so a repeated
-  request is answered from memory (`X-Cache: hit`). Responses larger than a tenth of the
-  budget (big exports) are never kept. A budget of 0 turns the LRU off.
+- A 200's ETag is a hash of the dataset version its queries read, the code version and the
+  request (path + query). A request whose `If-None-Match` holds an ETag this process issued
+  for the same request on the served version gets a 304 without touching the database; any
+  other `If-None-Match` (`*` included) is compared with the response once it is known, and
+  only a 200 becomes a 304: a 404, a 422 or an unknown route is answered as it is.
+- Successful responses are kept in a bounded in-process LRU keyed by the dataset version
+  their queries read, so an answer computed on one dataset is never served for another: a
+  request that read the old file after a reload was noticed (or both files, across a reload)
+  stores nothing the new version would find. Responses larger than a tenth of the budget
+  (big exports) are never kept. A budget of 0 turns the LRU off.
+- `/health` is never cached: it reports on the database now.
 """
 
 import contextlib
@@ -18,7 +23,11 @@ from pathlib import Path
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.database import MIXED, recorded_version
 from app.api.dataset import ServedDataset
+
+UNCACHED_PATHS = frozenset({"/health"})
+ISSUED_ETAGS = 1 << 16  # remembered per process (about 5 MB at most)
 
 
 @dataclass
@@ -77,6 +86,14 @@ class ResponseCache:
             self.size -= evicted.size
 
 
+class _NotModifiedSent(Exception):
+    """The response became a 304: the rest of its body is not wanted."""
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    return if_none_match.strip() == "*" or etag in [t.strip() for t in if_none_match.split(",")]
+
+
 class HttpCacheMiddleware:
     def __init__(
         self, app: ASGIApp, *, dataset: ServedDataset, max_age: int, max_bytes: int
@@ -86,52 +103,93 @@ class HttpCacheMiddleware:
         self.code_version = _code_version()
         self.cache_control = f"public, max-age={max_age}".encode()
         self.cache = ResponseCache(max_bytes) if max_bytes > 0 else None
+        self.issued: OrderedDict[str, None] = OrderedDict()
 
-    def etag(self, key: str) -> str:
-        version = self.dataset.version
-        digest = hashlib.sha256(f"{version}\0{self.code_version}\0{key}".encode()).hexdigest()[:20]
+    def etag(self, version: str, request: str) -> str:
+        digest = hashlib.sha256(f"{version}\0{self.code_version}\0{request}".encode()).hexdigest()[
+            :20
+        ]
         return f'"{version}-{digest}"'
+
+    def _issue(self, etag: str) -> None:
+        self.issued[etag] = None
+        if len(self.issued) > ISSUED_ETAGS:
+            self.issued.popitem(last=False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        if self.dataset.refresh_if_due() and self.cache is not None:
+        if await self.dataset.refresh_if_due() and self.cache is not None:
             self.cache.clear()
-        key = f"{scope['path']}\0{scope.get('query_string', b'').decode('latin-1')}"
-        etag = self.etag(key)
-        cache_headers = [(b"etag", etag.encode()), (b"cache-control", self.cache_control)]
-        if_none_match = Headers(scope=scope).get("if-none-match", "")
-        if if_none_match == "*" or etag in [tag.strip() for tag in if_none_match.split(",")]:
-            await send({"type": "http.response.start", "status": 304, "headers": cache_headers})
-            await send({"type": "http.response.body", "body": b""})
+        if scope["path"] in UNCACHED_PATHS:
+            await self.app(scope, receive, self._no_store(send))
             return
-        cached = self.cache.get(key) if self.cache else None
+        request = f"{scope['path']}\0{scope.get('query_string', b'').decode('latin-1')}"
+        version = self.dataset.version
+        etag = self.etag(version, request)
+        if_none_match = Headers(scope=scope).get("if-none-match")
+        if if_none_match is not None and etag in self.issued and _matches(if_none_match, etag):
+            await self._not_modified(send, etag)
+            return
+        cached = self.cache.get(f"{version}\0{request}") if self.cache else None
         if cached is not None:
+            if if_none_match is not None and _matches(if_none_match, etag):
+                await self._not_modified(send, etag)
+                return
             headers = [*cached.headers, (b"x-cache", b"hit")]
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": cached.body})
             return
-        await self.app(scope, receive, self._capturing_send(send, key, cache_headers))
+        with contextlib.suppress(_NotModifiedSent):
+            await self.app(scope, receive, self._capturing_send(scope, send, request))
 
-    def _capturing_send(
-        self, send: Send, key: str, cache_headers: list[tuple[bytes, bytes]]
-    ) -> Send:
+    async def _not_modified(self, send: Send, etag: str) -> None:
+        headers = [(b"etag", etag.encode()), (b"cache-control", self.cache_control)]
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+    @staticmethod
+    def _no_store(send: Send) -> Send:
+        async def no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["cache-control"] = "no-store"
+            await send(message)
+
+        return no_store
+
+    def _capturing_send(self, scope: Scope, send: Send, request: str) -> Send:
+        """Tags a 200 with the ETag of the version its queries read, turns it into a 304
+        if `If-None-Match` matches, and keeps a copy in the cache under that version."""
+        if_none_match = Headers(scope=scope).get("if-none-match")
         start: Message | None = None
         chunks: list[bytes] = []
         size = 0
         keep = self.cache is not None
+        key = ""
+        stored_headers: list[tuple[bytes, bytes]] = []
 
         async def capture(message: Message) -> None:
-            nonlocal start, size, keep
+            nonlocal start, size, keep, key
             if message["type"] == "http.response.start":
-                if message["status"] == 200:
-                    headers = MutableHeaders(scope=message)
-                    for name, value in cache_headers:
-                        headers[name.decode()] = value.decode()
-                else:
-                    keep = False
                 start = message
+                read = recorded_version(scope) or self.dataset.version
+                if message["status"] != 200 or read == MIXED:
+                    keep = False
+                    await send(message)
+                    return
+                etag = self.etag(read, request)
+                self._issue(etag)
+                key = f"{read}\0{request}"
+                if if_none_match is not None and _matches(if_none_match, etag):
+                    await self._not_modified(send, etag)
+                    raise _NotModifiedSent
+                headers = MutableHeaders(scope=message)
+                headers["etag"] = etag
+                headers["cache-control"] = self.cache_control.decode()
+                # A copy: the middlewares outside this one edit the message's list in place
+                # (CORS adds `Vary`), and a cache hit goes out through them again.
+                stored_headers[:] = list(message["headers"])
             elif message["type"] == "http.response.body" and keep:
                 chunks.append(message.get("body", b""))
                 size += len(chunks[-1])
@@ -139,7 +197,8 @@ class HttpCacheMiddleware:
                     keep, chunks[:] = False, []
                 if keep and not message.get("more_body", False) and start is not None:
                     assert self.cache is not None
-                    self.cache.put(key, _Entry(200, list(start["headers"]), b"".join(chunks)))
+                    if key.startswith(f"{self.dataset.version}\0"):  # still the served one
+                        self.cache.put(key, _Entry(200, stored_headers, b"".join(chunks)))
             await send(message)
 
         return capture

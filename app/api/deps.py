@@ -1,14 +1,14 @@
-"""Dependencies shared by the routers: the read-only connection and common parameters."""
+"""Dependencies shared by the routers: the database and common parameters."""
 
 import inspect
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import MISSING, fields
 from typing import Annotated, Any, TypeVar
 
-import anyio
 from fastapi import Depends, Path, Query, Request
-from sqlalchemy import Connection, Engine
+from starlette.types import Scope
 
+from app.api.database import QueryRunner
 from app.dates import PARTIAL_DATE_PATTERN
 from app.queries.claim_filters import (
     MAX_REPEATS,
@@ -23,49 +23,43 @@ MAX_PAGE_SIZE = 500
 MAX_ID_LENGTH = 200
 
 
-async def get_connection(request: Request) -> AsyncIterator[Connection]:
-    # An `async` dependency: a SQLite read takes well under a millisecond, cheaper than a
-    # hop to the thread pool (see TOOLING-NOTES); streaming exports open their own.
-    with request.app.state.engine.connect() as connection:
-        yield connection
-
-
-# scope="function": the connection goes back to the pool before the response is sent.
-ConnDep = Annotated[Connection, Depends(get_connection, scope="function")]
-
 T = TypeVar("T")
-# Long queries (aggregates over many claims) running at once; the rest wait for a slot,
-# without holding a thread or a pooled connection (the pool has 8 + 8 overflow).
-LONG_QUERY_SLOTS = 4
 
 
-class Worker:
-    """Runs a query that may take long (facets, series, search, disagreements, counts over
-    every claim) on a worker thread with its own connection, so the event loop goes on
-    answering the cheap requests meanwhile (SQLite and psycopg release the GIL while they
-    work)."""
+class Db:
+    """The database, as a route sees it: `await db.run(query, **kwargs)` calls
+    `query(conn, **kwargs)` on a read-only connection and returns its result.
 
-    def __init__(self, engine: Engine, slots: anyio.CapacityLimiter) -> None:
-        self.engine = engine
-        self.slots = slots
+    The runner (app/api/database.py) chooses where: inline on the event loop for a cheap
+    query on SQLite, on a bounded worker thread for PostgreSQL and for `long=True` (a query
+    whose cost grows with the data: full-text search, exact counts, aggregates). Past its
+    bounds it raises OverloadedError, a 503 with `Retry-After`."""
 
-    async def __call__(self, query: Callable[[Connection], T]) -> T:
-        def run() -> T:
-            with self.engine.connect() as conn:
-                return query(conn)
+    def __init__(self, runner: QueryRunner, scope: Scope) -> None:
+        self.runner = runner
+        self.scope = scope
 
-        return await anyio.to_thread.run_sync(run, limiter=self.slots)
-
-
-async def get_worker(request: Request) -> Worker:
-    state = request.app.state
-    if getattr(state, "long_query_slots", None) is None:
-        # Made on first use: a limiter belongs to the running event loop.
-        state.long_query_slots = anyio.CapacityLimiter(LONG_QUERY_SLOTS)
-    return Worker(state.engine, state.long_query_slots)
+    async def run(self, query: Callable[..., T], /, long: bool = False, **kwargs: Any) -> T:
+        return await self.runner.run(self.scope, query, long, **kwargs)
 
 
-WorkerDep = Annotated[Worker, Depends(get_worker)]
+async def get_db(request: Request) -> Db:
+    return Db(request.app.state.queries, request.scope)
+
+
+DbDep = Annotated[Db, Depends(get_db)]
+
+
+def long_claim_query(filters: ClaimFilters, *, count: bool = False) -> bool:
+    """Whether a claim page may cost more than walking an index for a page: full-text
+    search, an exact count, `latest` (a group per metric, subject and speaker), a value or
+    period range (filtered while the sort's index is walked, so a rare match reads many
+    rows)."""
+    f = filters
+    ranges = (f.min_value, f.max_value, f.period_from, f.period_to)
+    return count or f.q is not None or f.latest or any(bound is not None for bound in ranges)
+
+
 LimitQuery = Annotated[
     int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Page size (1-{MAX_PAGE_SIZE}).")
 ]

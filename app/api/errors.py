@@ -7,9 +7,12 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app.api.database import OverloadedError
 from app.api.strict import UnknownParameterError
 from app.dates import PARTIAL_DATE_PATTERN
 from app.db import DatabaseMissingError
@@ -82,6 +85,24 @@ INVALID: dict[int | str, dict[str, Any]] = {
 }
 
 
+OVERLOADED: dict[int | str, dict[str, Any]] = {
+    503: {
+        "description": "The server is busy (every worker is taken and the queue is full) or "
+        "cannot read its database; `Retry-After` says when to try again.",
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
+        },
+        **_problem_content(
+            503, "the server is busy (4 long queries queued); retry in 1 s", "/v1/claims/facets"
+        ),
+    }
+}
+UNREADABLE_DATABASE = "the database cannot be read; the operator has been told (see the log)"
+# A damaged or unmigrated file, a lost server: the database, not the request, is at fault.
+# Errors in the SQL itself (a bug) stay 500s.
+_CODE_ERRORS = (ProgrammingError, IntegrityError, DataError)
+
+
 def _location(loc: tuple[Any, ...]) -> str:
     # ("query", "qualifier", 0) -> "qualifier": the item index of a repeated parameter is noise.
     parts = [
@@ -150,6 +171,26 @@ def install_error_handlers(app: FastAPI) -> None:
         response = problem(exc.status_code, detail, request)
         # Keep the headers the exception carries: a 405's `Allow` is required (RFC 9110).
         response.headers.update(exc.headers or {})
+        return response
+
+    @app.exception_handler(OverloadedError)
+    async def _overloaded(request: Request, exc: OverloadedError) -> Response:
+        response = problem(503, str(exc), request)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.exception_handler(PoolTimeoutError)
+    async def _pool_timeout(request: Request, exc: PoolTimeoutError) -> Response:
+        logger.error("no database connection free on %s", request.url.path)
+        return await _overloaded(request, OverloadedError("no database connection free"))
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> Response:
+        if isinstance(exc, _CODE_ERRORS):
+            return await _unexpected(request, exc)
+        logger.error("database error on %s: %s", request.url.path, exc.orig)
+        response = problem(503, UNREADABLE_DATABASE, request)
+        response.headers["Retry-After"] = "30"
         return response
 
     @app.exception_handler(DatabaseMissingError)

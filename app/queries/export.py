@@ -1,16 +1,35 @@
-"""Claims as flat CSV rows (first citation only) and as NDJSON lines (everything)."""
+"""Claims as CSV rows and as NDJSON lines, one keyset batch at a time.
+
+An export is read as a series of short batches (`export_batch`), each with its own briefly
+held connection, so a client that reads slowly holds no connection between batches (the
+API prefetches the next batch while the current one is sent: app/api/routes/export.py).
+
+CSV comes in two shapes (`rows`):
+- `claims` (default): one row per claim; the citation columns hold every citation of the
+  claim, in order, separated by a line break inside the cell (`citation_count` says how
+  many);
+- `citations`: one row per citation (`citation_position` 1, 2, ...), the claim's columns
+  repeated; a claim without citations still has one row.
+Each citation carries its source's title, published date (at its precision: "2025",
+"2025-01" or "2025-01-06") and URL; empty cells are nulls.
+"""
 
 import csv
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, bindparam, text
 
 from app.queries.claim_filters import ClaimFilters
-from app.queries.claims import iter_claims
+from app.queries.claims import list_claims
+
+BATCH_SIZE = 500
+BOM = "\ufeff"
+CITATION_SEPARATOR = "\n"  # between the citations of one claim in a `rows=claims` cell
 
 # Claim fields copied as they are; the rest of a row flattens the nested references.
 SCALAR_FIELDS = (
@@ -27,8 +46,16 @@ SCALAR_FIELDS = (
     "stated_on",
     "stated_on_precision",
 )
-CITATION_FIELDS = ("source_id", "source_title", "quote", "char_start", "char_end")
-CSV_COLUMNS = [
+CITATION_FIELDS = (
+    "source_id",
+    "source_title",
+    "source_published_on",
+    "source_url",
+    "quote",
+    "char_start",
+    "char_end",
+)
+CLAIM_COLUMNS = [
     "id",
     "metric_id",
     "metric_name",
@@ -41,12 +68,55 @@ CSV_COLUMNS = [
     "event_id",
     "note",
     "citation_count",
-    *CITATION_FIELDS,
 ]
+CSV_COLUMNS = [*CLAIM_COLUMNS, *CITATION_FIELDS]
+CITATION_ROW_COLUMNS = [*CLAIM_COLUMNS, "citation_position", *CITATION_FIELDS]
 
 
-def csv_row(claim: dict[str, Any]) -> dict[str, Any]:
-    first = claim["citations"][0] if claim["citations"] else {}
+class CsvRows(StrEnum):
+    """What a CSV row is: a claim (its citations joined in each citation cell) or a
+    citation (the claim's columns repeated)."""
+
+    claims = "claims"
+    citations = "citations"
+
+
+@dataclass
+class Batch:
+    """One batch of an export, rendered; `after` is where the next one starts (None: done)."""
+
+    body: bytes
+    after: str | None
+
+
+_SOURCES = text(
+    "SELECT id, published_on, published_on_precision, url FROM source WHERE id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_PRECISION_LENGTH = {"year": 4, "month": 7, "day": 10}
+
+
+def _at_precision(value: Any, precision: str | None) -> str | None:
+    """A date as shown: cut to its precision ("2025-01-01" known to the month -> "2025-01")."""
+    if value is None:
+        return None
+    shown = value if isinstance(value, str) else value.isoformat()
+    return str(shown)[: _PRECISION_LENGTH.get(precision or "day", 10)]
+
+
+def _source_details(conn: Connection, claims: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    ids = sorted({c["source_id"] for claim in claims for c in claim["citations"]})
+    if not ids:
+        return {}
+    return {
+        row.id: {
+            "source_published_on": _at_precision(row.published_on, row.published_on_precision),
+            "source_url": row.url,
+        }
+        for row in conn.execute(_SOURCES, {"ids": ids})
+    }
+
+
+def _claim_cells(claim: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": claim["id"],
         "metric_id": claim["metric"]["id"],
@@ -60,48 +130,75 @@ def csv_row(claim: dict[str, Any]) -> dict[str, Any]:
         "event_id": claim["event"]["id"] if claim["event"] else None,
         "note": claim["note"],
         "citation_count": len(claim["citations"]),
-        **{k: first.get(k) for k in CITATION_FIELDS},
     }
 
 
-@contextmanager
-def _streaming_connection(engine: Engine) -> Iterator[Connection]:
-    """A connection for one long sequential read. On SQLite it reads without mmap, so a
-    full export does not map the whole file into the process (RSS stays flat); the
-    connection is then discarded, and the pool opens a normally tuned one next time."""
-    with engine.connect() as conn:
-        if conn.dialect.name != "sqlite":
-            yield conn
-            return
-        conn.exec_driver_sql("PRAGMA mmap_size = 0")
-        try:
-            yield conn
-        finally:
-            conn.invalidate()
+def _citation_cells(citation: dict[str, Any], sources: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {
+        **{k: citation.get(k) for k in ("source_id", "source_title", "quote")},
+        **sources.get(citation["source_id"], {}),
+        "char_start": citation["char_start"],
+        "char_end": citation["char_end"],
+    }
 
 
-def stream_csv(engine: Engine, filters: ClaimFilters) -> Iterator[str]:
-    """CSV text chunks; empty cells are nulls. Holds one batch of claims at a time."""
+def csv_rows(
+    claim: dict[str, Any], sources: dict[str, dict[str, Any]], rows: CsvRows = CsvRows.claims
+) -> list[dict[str, Any]]:
+    """The CSV rows of one claim (see the module docstring for the two shapes)."""
+    cells = _claim_cells(claim)
+    citations = [_citation_cells(c, sources) for c in claim["citations"]]
+    if rows is CsvRows.citations:
+        if not citations:
+            return [cells]
+        return [
+            {**cells, "citation_position": n, **citation}
+            for n, citation in enumerate(citations, start=1)
+        ]
+    joined = {
+        k: CITATION_SEPARATOR.join("" if c.get(k) is None else str(c[k]) for c in citations)
+        if citations
+        else None
+        for k in CITATION_FIELDS
+    }
+    return [{**cells, **joined}]
+
+
+def csv_header(rows: CsvRows, *, bom: bool) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    with _streaming_connection(engine) as conn:
-        for n, claim in enumerate(iter_claims(conn, filters=filters), start=1):
-            writer.writerow(csv_row(claim))
-            if n % 500 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-    yield buffer.getvalue()
+    columns = CITATION_ROW_COLUMNS if rows is CsvRows.citations else CSV_COLUMNS
+    csv.writer(buffer, lineterminator="\r\n").writerow(columns)
+    return ((BOM if bom else "") + buffer.getvalue()).encode()
 
 
-def stream_ndjson(engine: Engine, filters: ClaimFilters) -> Iterator[bytes]:
+def csv_renderer(rows: CsvRows) -> Callable[[Connection, list[dict[str, Any]]], bytes]:
+    columns = CITATION_ROW_COLUMNS if rows is CsvRows.citations else CSV_COLUMNS
+
+    def render(conn: Connection, claims: list[dict[str, Any]]) -> bytes:
+        sources = _source_details(conn, claims)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+        for claim in claims:
+            writer.writerows(csv_rows(claim, sources, rows))
+        return buffer.getvalue().encode()
+
+    return render
+
+
+def ndjson_render(_conn: Connection, claims: list[dict[str, Any]]) -> bytes:
     """One JSON claim (as `getClaim` returns it) per line."""
-    with _streaming_connection(engine) as conn:
-        chunk: list[bytes] = []
-        for claim in iter_claims(conn, filters=filters):
-            chunk.append(orjson.dumps(claim) + b"\n")
-            if len(chunk) == 500:
-                yield b"".join(chunk)
-                chunk = []
-        yield b"".join(chunk)
+    return b"".join(orjson.dumps(claim) + b"\n" for claim in claims)
+
+
+def export_batch(
+    conn: Connection,
+    *,
+    filters: ClaimFilters,
+    after: str | None,
+    render: Callable[[Connection, list[dict[str, Any]]], bytes],
+    size: int = BATCH_SIZE,
+) -> Batch:
+    """The next `size` claims in (stated_on, id) order after the keyset position `after`
+    (a `listClaims` cursor), rendered."""
+    page = list_claims(conn, filters=filters, limit=size, cursor=after)
+    return Batch(render(conn, page["items"]), page["next_cursor"])

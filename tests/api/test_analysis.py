@@ -281,6 +281,15 @@ def _csv_value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _at_precision(source: dict[str, Any]) -> str | None:
+    """A source's published date as shown: cut to its precision (right before and after
+    dates became strings at their precision)."""
+    shown = source["published_on"]
+    if shown is None:
+        return None
+    return str(shown)[: {"year": 4, "month": 7}.get(source["published_on_precision"], 10)]
+
+
 def test_csv_export_parses_back_into_the_paged_claims(client: TestClient) -> None:
     response = client.get("/v1/export/claims.csv")
     assert response.headers["content-type"].startswith("text/csv")
@@ -291,9 +300,17 @@ def test_csv_export_parses_back_into_the_paged_claims(client: TestClient) -> Non
     rows = list(csv.DictReader(io.StringIO(response.text)))
     paged = {c["id"]: c for c in all_pages(client, {"limit": 500})}
     assert [r["id"] for r in rows] == [c["id"] for c in all_pages(client, {"limit": 500})]
+    sources = {s["id"]: s for s in client.get("/v1/sources?limit=500").json()["items"]}
     for row in rows:
         claim = paged[row["id"]]
-        first = claim["citations"][0]
+        citations = [
+            {
+                **c,
+                "source_published_on": _at_precision(sources[c["source_id"]]),
+                "source_url": sources[c["source_id"]]["url"],
+            }
+            for c in claim["citations"]
+        ]
         expected = {
             "metric_id": claim["metric"]["id"],
             "metric_name": claim["metric"]["name"],
@@ -303,9 +320,18 @@ def test_csv_export_parses_back_into_the_paged_claims(client: TestClient) -> Non
             "subject_name": claim["subject"]["name"],
             "event_id": claim["event"]["id"] if claim["event"] else None,
             "citation_count": len(claim["citations"]),
+            # Every citation, in order, one per line of the cell.
             **{
-                k: first[k]
-                for k in ("source_id", "source_title", "quote", "char_start", "char_end")
+                k: "\n".join(_csv_value(c[k]) for c in citations)
+                for k in (
+                    "source_id",
+                    "source_title",
+                    "source_published_on",
+                    "source_url",
+                    "quote",
+                    "char_start",
+                    "char_end",
+                )
             },
             **{
                 k: claim[k]

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
-from app.api.deps import CursorQuery, WorkerDep, claim_filters_dependency, repeatable
+from app.api.deps import CursorQuery, DbDep, claim_filters_dependency, repeatable
 from app.api.errors import INVALID
 from app.api.responses import json_response
 from app.api.strict import StrictQueryRoute
@@ -44,7 +44,7 @@ def _offset(cursor: str | None, kind: str) -> int:
     responses=INVALID,
 )
 async def search_all(
-    worker: WorkerDep,
+    db: DbDep,
     q: Annotated[
         str,
         Query(
@@ -67,9 +67,7 @@ async def search_all(
 ) -> Response:
     """Search claims, events and sources by relevance, with highlighted snippets."""
     offset = _offset(cursor, "search")
-    hits = await worker(
-        lambda conn: search.search(conn, q=q, kinds=kind, limit=limit + 1, offset=offset)
-    )
+    hits = await db.run(search.search, long=True, q=q, kinds=kind, limit=limit + 1, offset=offset)
     more = len(hits) > limit
     return json_response(
         {
@@ -89,7 +87,7 @@ async def search_all(
     responses=INVALID,
 )
 async def list_disagreements(
-    worker: WorkerDep,
+    db: DbDep,
     filters: DisagreementFiltersDep,
     speaker: Annotated[
         list[str],
@@ -113,10 +111,13 @@ async def list_disagreements(
     close in time) is refused with 422: narrow it with `metric` and `subject`.
     """
     offset = _offset(cursor, "disagreements")
-    page, comparison = await worker(
-        lambda conn: disagreements.list_disagreements(
-            conn, filters=filters, speaker=speaker, offset=offset, limit=limit
-        )
+    page, comparison = await db.run(
+        disagreements.list_disagreements,
+        long=True,
+        filters=filters,
+        speaker=speaker,
+        offset=offset,
+        limit=limit,
     )
     total = comparison["conflicting"]
     more = offset + limit < total

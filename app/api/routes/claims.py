@@ -7,12 +7,12 @@ from starlette.responses import Response
 
 from app.api.deps import (
     ClaimFiltersDep,
-    ConnDep,
     CountQuery,
     CursorQuery,
+    DbDep,
     LimitQuery,
-    WorkerDep,
     id_path,
+    long_claim_query,
 )
 from app.api.errors import INVALID, not_found
 from app.api.responses import json_response
@@ -34,7 +34,7 @@ router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/claims", tags=["cla
     responses=INVALID,
 )
 async def list_claims(
-    conn: ConnDep,
+    db: DbDep,
     filters: ClaimFiltersDep,
     sort: Annotated[ClaimSort, Query(description="Sort key; `-` for descending.")] = (
         ClaimSort.stated_on
@@ -49,8 +49,14 @@ async def list_claims(
     any of its values. Date filters match imprecise dates by overlap: a claim stated in
     "October 2024" matches `stated_from=2024-10-15&stated_to=2024-10-20`.
     """
-    page = claims.list_claims(
-        conn, filters=filters, sort=sort, limit=limit, cursor=cursor, count=count
+    page = await db.run(
+        claims.list_claims,
+        long=long_claim_query(filters, count=count),
+        filters=filters,
+        sort=sort,
+        limit=limit,
+        cursor=cursor,
+        count=count,
     )
     return json_response(page)
 
@@ -64,7 +70,7 @@ async def list_claims(
     responses=INVALID,
 )
 async def get_claim_facets(
-    worker: WorkerDep,
+    db: DbDep,
     filters: ClaimFiltersDep,
     limit: Annotated[
         int,
@@ -80,9 +86,7 @@ async def get_claim_facets(
 
     Takes the same filters as `listClaims`, so a UI can show what narrowing would leave.
     """
-    return json_response(
-        await worker(lambda conn: facets.claim_facets(conn, filters=filters, limit=limit))
-    )
+    return json_response(await db.run(facets.claim_facets, long=True, filters=filters, limit=limit))
 
 
 @router.get(
@@ -94,8 +98,8 @@ async def get_claim_facets(
     responses=not_found("claim", "/v1/claims") | INVALID,
 )
 async def get_claim(
-    conn: ConnDep,
+    db: DbDep,
     claim_id: Annotated[str, id_path("claim", "general-staff-russian-prisoners-2025-02-05")],
 ) -> Response:
     """Get one claim with its citations and verbatim quotes."""
-    return json_response(claims.get_claim(conn, claim_id=claim_id))
+    return json_response(await db.run(claims.get_claim, claim_id=claim_id))

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from app.api.deps import (
-    ConnDep,
     CountQuery,
     CursorQuery,
+    DbDep,
     LimitQuery,
     date_bound,
     id_path,
@@ -33,7 +33,7 @@ router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/events", tags=["eve
     responses=INVALID,
 )
 async def list_events(
-    conn: ConnDep,
+    db: DbDep,
     date_from: Annotated[
         str | None,
         date_bound(
@@ -82,7 +82,14 @@ async def list_events(
         q=q,
     )
     return json_response(
-        events.list_events(conn, filters=filters, limit=limit, cursor=cursor, count=count)
+        await db.run(
+            events.list_events,
+            long=count or q is not None,
+            filters=filters,
+            limit=limit,
+            cursor=cursor,
+            count=count,
+        )
     )
 
 
@@ -95,7 +102,7 @@ async def list_events(
     responses=not_found("event", "/v1/events") | INVALID,
 )
 async def get_event(
-    conn: ConnDep, event_id: Annotated[str, id_path("event", "dprk-troops-arrive-in-kursk")]
+    db: DbDep, event_id: Annotated[str, id_path("event", "dprk-troops-arrive-in-kursk")]
 ) -> Response:
     """Get one event with its entities, citations and the claims that refer to it."""
-    return json_response(events.get_event(conn, event_id=event_id))
+    return json_response(await db.run(events.get_event, event_id=event_id))

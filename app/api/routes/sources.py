@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter
 from starlette.responses import PlainTextResponse, Response
 
-from app.api.deps import ConnDep, CountQuery, CursorQuery, LimitQuery, id_path
+from app.api.deps import CountQuery, CursorQuery, DbDep, LimitQuery, id_path
 from app.api.errors import INVALID, not_found
 from app.api.responses import json_response
 from app.api.strict import StrictQueryRoute
@@ -28,10 +28,12 @@ SOURCE_NOT_FOUND = not_found("source", "/v1/sources")
     responses=INVALID,
 )
 async def list_sources(
-    conn: ConnDep, limit: LimitQuery = 50, cursor: CursorQuery = None, count: CountQuery = False
+    db: DbDep, limit: LimitQuery = 50, cursor: CursorQuery = None, count: CountQuery = False
 ) -> Response:
     """List sources with their metadata and claim counts, by id."""
-    return json_response(sources.list_sources(conn, limit=limit, cursor=cursor, count=count))
+    return json_response(
+        await db.run(sources.list_sources, long=count, limit=limit, cursor=cursor, count=count)
+    )
 
 
 @router.get(
@@ -42,9 +44,9 @@ async def list_sources(
     response_description="The source's metadata.",
     responses=SOURCE_NOT_FOUND | INVALID,
 )
-async def get_source(conn: ConnDep, source_id: SourceIdPath) -> Response:
+async def get_source(db: DbDep, source_id: SourceIdPath) -> Response:
     """Get one source's metadata: publisher, author, date and how it is known, file, hash."""
-    return json_response(sources.get_source(conn, source_id=source_id))
+    return json_response(await db.run(sources.get_source, source_id=source_id))
 
 
 @router.get(
@@ -61,6 +63,6 @@ async def get_source(conn: ConnDep, source_id: SourceIdPath) -> Response:
     | SOURCE_NOT_FOUND
     | INVALID,
 )
-async def get_source_text(conn: ConnDep, source_id: SourceIdPath) -> PlainTextResponse:
+async def get_source_text(db: DbDep, source_id: SourceIdPath) -> PlainTextResponse:
     """Get a source's full text; citation offsets index into it (Unicode code points)."""
-    return PlainTextResponse(sources.get_source_text(conn, source_id=source_id))
+    return PlainTextResponse(await db.run(sources.get_source_text, source_id=source_id))

@@ -7,11 +7,10 @@ from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
 from app.api.deps import (
-    ConnDep,
     CountQuery,
     CursorQuery,
+    DbDep,
     LimitQuery,
-    WorkerDep,
     claim_filters_dependency,
     date_bound,
     id_path,
@@ -44,11 +43,11 @@ METRIC_NOT_FOUND = not_found("metric", "/v1/metrics")
     response_model=MetricPage,
     response_description="Every metric, by id, on one page.",
 )
-async def list_metrics(worker: WorkerDep) -> Response:
+async def list_metrics(db: DbDep) -> Response:
     """List the metric vocabulary with claim counts and broader/narrower links."""
     # The vocabulary is small and always served whole, so its total is free; the counts
     # read every claim.
-    metrics = await worker(vocabulary.list_metrics)
+    metrics = await db.run(vocabulary.list_metrics, long=True)
     return json_response({"items": metrics, "next_cursor": None, "total": len(metrics)})
 
 
@@ -60,11 +59,9 @@ async def list_metrics(worker: WorkerDep) -> Response:
     response_description="The metric.",
     responses=METRIC_NOT_FOUND | INVALID,
 )
-async def get_metric(worker: WorkerDep, metric_id: MetricIdPath) -> Response:
+async def get_metric(db: DbDep, metric_id: MetricIdPath) -> Response:
     """Get one metric with its claim counts and broader/narrower links."""
-    return json_response(
-        await worker(lambda conn: vocabulary.get_metric(conn, metric_id=metric_id))
-    )
+    return json_response(await db.run(vocabulary.get_metric, long=True, metric_id=metric_id))
 
 
 @metrics_router.get(
@@ -76,7 +73,7 @@ async def get_metric(worker: WorkerDep, metric_id: MetricIdPath) -> Response:
     responses=METRIC_NOT_FOUND | INVALID,
 )
 async def list_metric_series(
-    worker: WorkerDep,
+    db: DbDep,
     metric_id: MetricIdPath,
     filters: SeriesFiltersDep,
     date_from: Annotated[
@@ -97,7 +94,7 @@ async def list_metric_series(
     `subject`, `period_from`, `include_narrower`, `latest`."""
     filters = _with_legacy_bounds(filters, date_from, date_to)
     return json_response(
-        await worker(lambda conn: series.metric_series(conn, metric_id=metric_id, filters=filters))
+        await db.run(series.metric_series, long=True, metric_id=metric_id, filters=filters)
     )
 
 
@@ -127,7 +124,7 @@ def _with_legacy_bounds(
     responses=INVALID,
 )
 async def list_entities(
-    conn: ConnDep,
+    db: DbDep,
     kind: Annotated[EntityKind | None, Query(description="Only entities of this kind.")] = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
@@ -135,8 +132,13 @@ async def list_entities(
 ) -> Response:
     """List every entity (speakers and subjects) with aliases and claim counts, by id."""
     return json_response(
-        vocabulary.list_entities(
-            conn, kind=kind.value if kind else None, limit=limit, cursor=cursor, count=count
+        await db.run(
+            vocabulary.list_entities,
+            long=count,
+            kind=kind.value if kind else None,
+            limit=limit,
+            cursor=cursor,
+            count=count,
         )
     )
 
@@ -150,10 +152,10 @@ async def list_entities(
     responses=not_found("entity", "/v1/entities") | INVALID,
 )
 async def get_entity(
-    conn: ConnDep, entity_id: Annotated[str, id_path("entity", "oleksandr-syrskyi")]
+    db: DbDep, entity_id: Annotated[str, id_path("entity", "oleksandr-syrskyi")]
 ) -> Response:
     """Get one entity with its aliases and claim counts."""
-    return json_response(vocabulary.get_entity(conn, entity_id=entity_id))
+    return json_response(await db.run(vocabulary.get_entity, entity_id=entity_id))
 
 
 @speakers_router.get(
@@ -165,11 +167,18 @@ async def get_entity(
     responses=INVALID,
 )
 async def list_speakers(
-    conn: ConnDep, limit: LimitQuery = 50, cursor: CursorQuery = None, count: CountQuery = False
+    db: DbDep, limit: LimitQuery = 50, cursor: CursorQuery = None, count: CountQuery = False
 ) -> Response:
     """List the entities that made at least one claim, with aliases and claim counts."""
     return json_response(
-        vocabulary.list_entities(conn, speakers_only=True, limit=limit, cursor=cursor, count=count)
+        await db.run(
+            vocabulary.list_entities,
+            long=count,
+            speakers_only=True,
+            limit=limit,
+            cursor=cursor,
+            count=count,
+        )
     )
 
 
@@ -182,7 +191,9 @@ async def list_speakers(
     responses=not_found("speaker", "/v1/speakers") | INVALID,
 )
 async def get_speaker(
-    conn: ConnDep, speaker_id: Annotated[str, id_path("speaker", "oleksandr-syrskyi")]
+    db: DbDep, speaker_id: Annotated[str, id_path("speaker", "oleksandr-syrskyi")]
 ) -> Response:
     """Get one speaker (an entity that made claims) with aliases and claim counts."""
-    return json_response(vocabulary.get_entity(conn, entity_id=speaker_id, speakers_only=True))
+    return json_response(
+        await db.run(vocabulary.get_entity, entity_id=speaker_id, speakers_only=True)
+    )

@@ -1,0 +1,224 @@
+"""How a request reaches the database: inline where that is cheapest, on a bounded set of
+worker threads where the driver would block the event loop, and a fast 503 past the bounds.
+
+- SQLite, cheap query (a page by keyset, a record by id): run on the event loop. Its SQL
+  takes well under a millisecond, about what a hop to a thread and back costs (40-250 us
+  measured here; `scripts/measure_db_access.py` times whole requests both ways). Only one
+  inline query runs at a time (it does not await), and the pool always has a connection
+  free for it (see `pool_size`), so the event loop never waits for a connection.
+- PostgreSQL (every query: the driver blocks on the network), and long queries on either
+  engine (full-text `q`, exact counts, value and period ranges, facets, series, search,
+  disagreements, stats): run on a worker thread, at most `quick_slots` / `long_slots` at a
+  time. The pool holds one connection per slot, so a thread never waits for one either.
+- A request that would wait for a slot behind `max_waiting` others, or longer than
+  `max_wait` seconds, gets a 503 problem with `Retry-After` instead of a stall.
+
+Every run records the dataset version its connection read (`dataset_version_of`) in the
+request's state: the response cache keys and tags the answer with it (app/api/caching.py),
+so an answer computed on one dataset can never be served as another's.
+"""
+
+import functools
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import anyio
+from sqlalchemy import Connection, Engine, event, text
+from starlette.types import Scope
+
+T = TypeVar("T")
+
+VERSION_SQL = "SELECT value FROM dataset_info WHERE key = 'version'"
+# Set in a request's scope["state"] by every run; read by the response cache.
+STATE_VERSION = "dataset_version"
+MIXED = "mixed"  # a request whose runs read two different datasets (a reload in between)
+
+
+class OverloadedError(Exception):
+    """Every worker slot is taken and the queue is full (or moved too slowly): come back
+    later. Answered as 503 with `Retry-After`."""
+
+    def __init__(self, what: str, retry_after: int = 1) -> None:
+        super().__init__(f"the server is busy ({what}); retry in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class Slots:
+    """A bounded number of concurrent runs, and a bounded queue in front of them."""
+
+    def __init__(self, name: str, size: int, *, max_waiting: int, max_wait: float) -> None:
+        self.name = name
+        self.size = size
+        self.max_waiting = max_waiting
+        self.max_wait = max_wait
+        self.waiting = 0
+        self._limiters: tuple[anyio.CapacityLimiter, anyio.CapacityLimiter] | None = None
+
+    def _made(self) -> tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]:
+        # Made on first use: a limiter belongs to the running event loop.
+        if self._limiters is None:
+            self._limiters = (anyio.CapacityLimiter(self.size), anyio.CapacityLimiter(self.size))
+        return self._limiters
+
+    @property
+    def limiter(self) -> anyio.CapacityLimiter:
+        """Held for a whole run; acquired with a deadline."""
+        return self._made()[0]
+
+    @property
+    def threads(self) -> anyio.CapacityLimiter:
+        """The threads behind the slots, as many as the slots, so a slot holder never waits
+        for one (AnyIO's default limiter is shared with Starlette's own thread work)."""
+        return self._made()[1]
+
+    async def acquire(self, borrower: object) -> None:
+        """Take a slot for `borrower` (any object; released with it, from any task), waiting
+        at most `max_wait` behind at most `max_waiting` others."""
+        limiter = self.limiter
+        if limiter.available_tokens == 0 and self.waiting >= self.max_waiting:
+            raise OverloadedError(f"{self.waiting} waiting for a {self.name} slot")
+        self.waiting += 1
+        try:
+            with anyio.move_on_after(self.max_wait) as waited:
+                await limiter.acquire_on_behalf_of(borrower)
+        finally:
+            self.waiting -= 1
+        if waited.cancelled_caught:
+            raise OverloadedError(f"no {self.name} slot free within {self.max_wait:g} s")
+
+    def release(self, borrower: object) -> None:
+        self.limiter.release_on_behalf_of(borrower)
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        borrower = object()
+        await self.acquire(borrower)
+        try:
+            yield
+        finally:
+            self.release(borrower)
+
+
+def tag_connections_with_version(engine: Engine) -> None:
+    """SQLite: a served file is never written (a new dataset arrives by atomic rename), so a
+    connection reads one dataset for its whole life: read its version once, on connect."""
+
+    @event.listens_for(engine, "connect")
+    def _version(dbapi_connection: Any, record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            row = cursor.execute(VERSION_SQL).fetchone()
+        finally:
+            cursor.close()
+        record.info[STATE_VERSION] = str(row[0]) if row and row[0] else "empty"
+
+
+def dataset_version_of(conn: Connection) -> str:
+    """The version of the dataset this connection's queries read.
+
+    SQLite: tagged once per connection (see `tag_connections_with_version`). PostgreSQL: read
+    in the connection's transaction, which runs at REPEATABLE READ (one snapshot for every
+    statement), so the version and the data come from the same committed load."""
+    tagged = conn.info.get(STATE_VERSION)
+    if tagged is not None:
+        return str(tagged)
+    value = conn.execute(text(VERSION_SQL)).scalar()
+    return str(value or "empty")
+
+
+def record_version(scope: Scope, version: str) -> None:
+    state = scope.setdefault("state", {})
+    seen = state.get(STATE_VERSION)
+    state[STATE_VERSION] = version if seen in (None, version) else MIXED
+
+
+def recorded_version(scope: Scope) -> str | None:
+    value = scope.get("state", {}).get(STATE_VERSION)
+    return str(value) if value is not None else None
+
+
+class QueryRunner:
+    """One per application: the engine, the policy (inline or on a thread) and the slots."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        inline: bool,
+        export_engine: Engine | None = None,
+        quick_slots: int = 8,
+        long_slots: int = 4,
+        export_slots: int = 2,
+        max_exports: int = 32,
+        max_waiting: int = 64,
+        max_wait: float = 5.0,
+    ) -> None:
+        self.engine = engine
+        self.export_engine = export_engine or engine
+        self.inline = inline
+        self.max_exports = max_exports
+        self.exports = 0
+        self.quick = Slots("quick query", quick_slots, max_waiting=max_waiting, max_wait=max_wait)
+        self.long = Slots("long query", long_slots, max_waiting=max_waiting, max_wait=max_wait)
+        self.export = Slots(
+            "export batch", export_slots, max_waiting=max_waiting, max_wait=max_wait
+        )
+        self.inline_runs = 0
+        self.thread_runs = 0
+
+    @staticmethod
+    def pool_size(*, inline: bool, quick_slots: int = 8, long_slots: int = 4) -> int:
+        """Enough connections that none is ever waited for: one per worker slot, one for
+        the event loop's inline run, one for the dataset check."""
+        return (0 if inline else quick_slots) + long_slots + 2
+
+    def _call(
+        self, query: Callable[..., T], kwargs: dict[str, Any], engine: Engine | None = None
+    ) -> tuple[str, T]:
+        with (engine or self.engine).connect() as conn:
+            version = dataset_version_of(conn)
+            return version, query(conn, **kwargs)
+
+    async def run(
+        self, scope: Scope, query: Callable[..., T], /, long: bool = False, **kwargs: Any
+    ) -> T:
+        if self.inline and not long:
+            self.inline_runs += 1
+            version, result = self._call(query, kwargs)
+        else:
+            version, result = await self.in_thread(
+                self.long if long else self.quick, self._call, query, kwargs
+            )
+        record_version(scope, version)
+        return result
+
+    async def in_thread(self, slots: Slots, function: Callable[..., T], *args: Any) -> T:
+        """`function(*args)` on a worker thread once `slots` has room (or OverloadedError)."""
+        async with slots.slot():
+            self.thread_runs += 1
+            return await anyio.to_thread.run_sync(
+                functools.partial(function, *args), limiter=slots.threads
+            )
+
+    def start_export(self) -> Callable[[], None]:
+        """Count a streaming export in (OverloadedError past `max_exports`); the returned
+        function counts it out, once, however often it is called."""
+        if self.exports >= self.max_exports:
+            raise OverloadedError(f"{self.exports} exports running", retry_after=5)
+        self.exports += 1
+        done = False
+
+        def finish() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                self.exports -= 1
+
+        return finish
+
+    async def export_batch(self, query: Callable[..., T], /, **kwargs: Any) -> tuple[str, T]:
+        """One batch of an export, on an export worker with a briefly held connection of the
+        export engine (SQLite without mmap, so a full export does not map the file into the
+        process); with the dataset version it read."""
+        return await self.in_thread(self.export, self._call, query, kwargs, self.export_engine)
