@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class UnitRule:
-    kind: str
+    noun: str  # "a count": what a figure in this unit is
     whole: bool
     minimum: float
     maximum: float | None = None
@@ -20,18 +20,18 @@ class UnitRule:
         """Why `value` cannot be a figure in this unit, or None."""
         if not math.isfinite(value):
             return f"{value} is not a finite number"
-        if self.whole and not value.is_integer():
-            return f"{value:g} is not a whole number; a {self.kind} is"
+        if self.whole and not float(value).is_integer():
+            return f"{value:g} is not a whole number; {self.noun} is"
         if value < self.minimum:
-            return f"{value:g} is below {self.minimum:g}; a {self.kind} cannot be"
+            return f"{value:g} is below {self.minimum:g}; {self.noun} cannot be"
         if self.maximum is not None and value > self.maximum:
-            return f"{value:g} is above {self.maximum:g}; a {self.kind} cannot be"
+            return f"{value:g} is above {self.maximum:g}; {self.noun} cannot be"
         return None
 
 
-COUNT = UnitRule("count", whole=True, minimum=0)
-SHARE = UnitRule("share in percent", whole=False, minimum=0, maximum=100)
-AREA = UnitRule("area", whole=False, minimum=0)
+COUNT = UnitRule("a count", whole=True, minimum=0)
+SHARE = UnitRule("a share in percent", whole=False, minimum=0, maximum=100)
+AREA = UnitRule("an area", whole=False, minimum=0)
 
 UNIT_RULES: dict[str, UnitRule] = {
     "persons": COUNT,
