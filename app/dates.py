@@ -35,8 +35,18 @@ class PartialDate:
         return last_day(self.first_day, self.precision)
 
     def __str__(self) -> str:
-        text = self.first_day.isoformat()
-        return {"day": text, "month": text[:7], "year": text[:4]}[self.precision]
+        return date_text(self.first_day, self.precision) or ""
+
+
+_TEXT_LENGTH = {"day": 10, "month": 7, "year": 4}
+
+
+def date_text(first: date | None, precision: Precision | str | None) -> str | None:
+    """A stored date as shown everywhere (ISO 8601 reduced precision, EDTF level 0):
+    "2025", "2025-01" or "2025-01-06". A date known to the year never reads as 1 January."""
+    if first is None or precision is None:
+        return None
+    return first.isoformat()[: _TEXT_LENGTH[precision]]
 
 
 def last_day(first: date, precision: Precision | str) -> date:

@@ -150,8 +150,9 @@ def build_cases(db: Path) -> list[Case]:
         return [r[0] for r in q(sql, args)]
 
     from app.dates import parse_partial_date
-    from app.queries.claims import ClaimFilters, get_claim
-    from app.schemas.claims import ClaimSort
+    from app.queries.claim_filters import ClaimFilters
+    from app.queries.claims import get_claim
+    from app.queries.keyset import ClaimSort
 
     api_sql = ApiSql(db)
     total = q("SELECT count(*) FROM claim").fetchone()[0]

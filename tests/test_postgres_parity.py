@@ -48,6 +48,12 @@ CLAIM_FILTERS: list[dict[str, Any]] = [
     {"metric": "no-such-metric"},
     {"speaker": "nobody at all"},
     {"stated_from": "2025-13"},
+    {"hedge": ["over", "More Than"]},
+    {"stated_from": "2025-01", "stated_to": "2025-01", "date_match": "within"},
+    {"period_from": "2024-08", "period_to": "2025-02", "date_match": "within"},
+    {"latest": "true"},
+    {"metric": "prisoners-captured", "latest": "true", "period_to": "2025-01-31"},
+    {"speakr": "syrsky"},
 ]
 SEARCHES = [
     "North Korean",
@@ -132,7 +138,9 @@ def _walk(reference: TestClient, client: TestClient, path: str, **params: Any) -
 
 
 def _all_ids(reference: TestClient, path: str) -> list[str]:
-    return [item["id"] for item in reference.get(path, params={"limit": 500}).json()["items"]]
+    # /v1/metrics is served whole and takes no `limit` (an unknown parameter is a 422).
+    params = {} if path == "/v1/metrics" else {"limit": 500}
+    return [item["id"] for item in reference.get(path, params=params).json()["items"]]
 
 
 def test_meta_and_vocabulary_match(reference: TestClient, client: TestClient) -> None:
@@ -156,6 +164,7 @@ def test_meta_and_vocabulary_match(reference: TestClient, client: TestClient) ->
             _same(reference, client, f"{path}/{entity}")
     for kind in ("person", "organization", "military_force", "outlet", "group"):
         _walk(reference, client, "/v1/entities", kind=kind, limit=2)
+    _same(reference, client, "/v1/metrics/prisoners-captured/series", latest="true")
     _same(reference, client, "/v1/metrics/no-such-metric")
     _same(reference, client, "/v1/entities/no-such-entity")
 

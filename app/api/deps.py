@@ -1,22 +1,26 @@
 """Dependencies shared by the routers: the read-only connection and common parameters."""
 
+import inspect
 from collections.abc import AsyncIterator, Callable
-from datetime import date
+from dataclasses import MISSING, fields
 from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy import Connection, Engine
 
-from app.dates import PARTIAL_DATE_PATTERN, parse_partial_date
-from app.qualifiers import Qualifier
-from app.queries.claims import ClaimFilters
-from app.queries.errors import InvalidParameterError
+from app.dates import PARTIAL_DATE_PATTERN
+from app.queries.claim_filters import (
+    MAX_REPEATS,
+    ClaimFilters,
+    Param,
+    claim_filter_fields,
+    parse_claim_filters,
+)
 from app.queries.pagination import CURSOR_PATTERN
 
 MAX_PAGE_SIZE = 500
 MAX_ID_LENGTH = 200
-MAX_TEXT_LENGTH = 500
 
 
 async def get_connection(request: Request) -> AsyncIterator[Connection]:
@@ -85,38 +89,14 @@ def id_path(what: str, example: str) -> Any:
     )
 
 
-# The claim queries widen a lower date bound by up to a year (LONGEST_PRECISION) to use an
-# index, and `date(1, 1, 1) - 366 days` overflows. A lower bound this early excludes no date
-# that can be stored, so raising it to this changes no answer and keeps the arithmetic valid.
-EARLIEST_LOWER_BOUND = date(2, 1, 2)
-
-
-def first_day(parameter: str, value: str | None) -> date | None:
-    """`2024-10` as a lower bound means 2024-10-01."""
-    if value is None:
-        return None
-    try:
-        return max(parse_partial_date(value).first_day, EARLIEST_LOWER_BOUND)
-    except ValueError as exc:
-        raise InvalidParameterError(parameter, str(exc)) from None
-
-
-def last_day(parameter: str, value: str | None) -> date | None:
-    """`2024-10` as an upper bound means 2024-10-31."""
-    if value is None:
-        return None
-    try:
-        return parse_partial_date(value).last_day
-    except ValueError as exc:
-        raise InvalidParameterError(parameter, str(exc)) from None
-
-
-def _ordered(parameter: str, low: object, high: object) -> None:
-    if low is not None and high is not None and low > high:  # type: ignore[operator]
-        raise InvalidParameterError(parameter, "the lower bound is after the upper bound")
-
-
-MAX_REPEATS = 50  # values of one repeatable filter
+def date_bound(description: str, example: str | None = None, *, alias: str | None = None) -> Any:
+    """A date-bound query parameter (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`), for every endpoint."""
+    return Query(
+        alias=alias,
+        pattern=PARTIAL_DATE_PATTERN,
+        description=description,
+        examples=[example] if example else None,
+    )
 
 
 def repeatable(description: str, example: str) -> Any:
@@ -124,116 +104,38 @@ def repeatable(description: str, example: str) -> Any:
     return Query(max_length=MAX_REPEATS, description=description, examples=[example])
 
 
-# The repeatable filters that several endpoints take, declared once.
-MetricsQuery = Annotated[list[str], repeatable("Metric id; repeatable.", "prisoners-captured")]
-SpeakersQuery = Annotated[
-    list[str], repeatable("Speaker id or alias, case-insensitive; repeatable.", "zelensky")
-]
-SubjectsQuery = Annotated[
-    list[str], repeatable("Subject entity id or alias; repeatable.", "russian-forces")
-]
+def _query(param: Param) -> Any:
+    examples = [param.example] if param.example is not None else None
+    return Query(description=param.description, examples=examples, **param.constraints)
 
 
-async def claim_filters(
-    metric: MetricsQuery = [],  # noqa: B006
-    include_narrower: Annotated[
-        bool,
-        Query(
-            description="Also match metrics under the given ones (equipment-losses -> uav-losses)."
-        ),
-    ] = False,
-    speaker: SpeakersQuery = [],  # noqa: B006
-    subject: SubjectsQuery = [],  # noqa: B006
-    source: Annotated[
-        list[str],
-        repeatable(
-            "Source id (claims cited there); repeatable.",
-            "general-staff-kursk-operation-summary-2025-02-06",
-        ),
-    ] = [],  # noqa: B006
-    event: Annotated[
-        list[str], repeatable("Event id; repeatable.", "dprk-troops-arrive-in-kursk")
-    ] = [],  # noqa: B006
-    qualifier: Annotated[
-        list[Qualifier], Query(max_length=5, description="Qualifier; repeatable.")
-    ] = [],  # noqa: B006
-    stated_from: Annotated[
-        str | None,
-        Query(
-            pattern=PARTIAL_DATE_PATTERN,
-            description="Stated on or after (YYYY-MM-DD, YYYY-MM or YYYY); imprecise dates match "
-            "when the interval they cover overlaps.",
-            examples=["2025-01"],
-        ),
-    ] = None,
-    stated_to: Annotated[
-        str | None,
-        Query(
-            pattern=PARTIAL_DATE_PATTERN,
-            description="Stated on or before (YYYY-MM-DD, YYYY-MM, "
-            "YYYY; a month or year means its last day).",
-            examples=["2025-01-31"],
-        ),
-    ] = None,
-    period_from: Annotated[
-        str | None,
-        Query(
-            pattern=PARTIAL_DATE_PATTERN,
-            description="Reference period overlaps from this date on (YYYY-MM-DD, YYYY-MM or "
-            "YYYY); a claim without a period never matches.",
-            examples=["2024-10-15"],
-        ),
-    ] = None,
-    period_to: Annotated[
-        str | None,
-        Query(
-            pattern=PARTIAL_DATE_PATTERN,
-            description="Reference period overlaps up to this date (a month or year means its "
-            "last day).",
-            examples=["2024-10-20"],
-        ),
-    ] = None,
-    min_value: Annotated[
-        float | None,
-        Query(
-            description="Value at least this (a range compares by its lower bound).",
-            allow_inf_nan=False,
-        ),
-    ] = None,
-    max_value: Annotated[
-        float | None, Query(description="Value at most this.", allow_inf_nan=False)
-    ] = None,
-    q: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=MAX_TEXT_LENGTH,
-            description="Full-text search over the claim's quotes; words are ANDed, `word*` is a "
-            "prefix.",
-            examples=["prisoner"],
-        ),
-    ] = None,
-) -> ClaimFilters:
-    filters = ClaimFilters(
-        metric=metric,
-        include_narrower=include_narrower,
-        speaker=speaker,
-        subject=subject,
-        source=source,
-        event=event,
-        qualifier=[q_.value for q_ in qualifier],
-        stated_from=first_day("stated_from", stated_from),
-        stated_to=last_day("stated_to", stated_to),
-        period_from=first_day("period_from", period_from),
-        period_to=last_day("period_to", period_to),
-        min_value=min_value,
-        max_value=max_value,
-        q=q,
+def claim_filters_dependency(*, exclude: frozenset[str] = frozenset()) -> Any:
+    """A dependency taking every registered claim filter (app.queries.claim_filters) as a
+    query parameter, but those in `exclude` (a path parameter, or a name the endpoint gives
+    another meaning), and returning them parsed and checked as `ClaimFilters`."""
+    defaults = {
+        spec.name: spec.default_factory() if spec.default_factory is not MISSING else spec.default
+        for spec in fields(ClaimFilters)
+    }
+    parameters = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[param.annotation, _query(param)],
+            # A date field's default is a date or None; its raw parameter is text.
+            default=None if param.parse else defaults[name],
+        )
+        for name, param in claim_filter_fields()
+        if name not in exclude
+    ]
+
+    async def claim_filters(**raw: Any) -> ClaimFilters:
+        return parse_claim_filters(raw)
+
+    claim_filters.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        parameters, return_annotation=ClaimFilters
     )
-    _ordered("stated_to", filters.stated_from, filters.stated_to)
-    _ordered("period_to", filters.period_from, filters.period_to)
-    _ordered("max_value", filters.min_value, filters.max_value)
-    return filters
+    return claim_filters
 
 
-ClaimFiltersDep = Annotated[ClaimFilters, Depends(claim_filters)]
+ClaimFiltersDep = Annotated[ClaimFilters, Depends(claim_filters_dependency())]

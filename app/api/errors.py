@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app.api.strict import UnknownParameterError
 from app.dates import PARTIAL_DATE_PATTERN
 from app.db import DatabaseMissingError
 from app.queries.errors import InvalidParameterError, NotFoundError
@@ -113,6 +114,18 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFoundError)
     async def _not_found(request: Request, exc: NotFoundError) -> Response:
         return problem(404, str(exc), request)
+
+    @app.exception_handler(UnknownParameterError)
+    async def _unknown(request: Request, exc: UnknownParameterError) -> Response:
+        message = f"unknown query parameter; this endpoint accepts: {', '.join(exc.accepted)}"
+        names = ", ".join(repr(name) for name in exc.unknown)
+        return problem(
+            422,
+            f"unknown query parameter {names}; this endpoint accepts: "
+            f"{', '.join(exc.accepted) or 'none'}",
+            request,
+            errors=[{"parameter": name, "message": message} for name in exc.unknown],
+        )
 
     @app.exception_handler(InvalidParameterError)
     async def _invalid(request: Request, exc: InvalidParameterError) -> Response:

@@ -26,11 +26,13 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from app.dates import last_day
+from app.dates import date_text, last_day
 from app.models import Claim, Metric
-from app.queries.claims import ClaimFilters, claims_by_id, filter_conditions, number
+from app.queries.claim_filters import ClaimFilters, filter_conditions
+from app.queries.claims import claims_by_id
 from app.queries.errors import InvalidParameterError
 from app.queries.vocabulary import resolve_entities
+from app.records import number
 
 claim_t = Claim.__table__  # type: ignore[attr-defined]
 metric_t = Metric.__table__  # type: ignore[attr-defined]
@@ -55,6 +57,7 @@ class _Claim:
     event_id: str | None
     period_start: Interval | None
     period_end: Interval | None
+    period_end_text: str | None  # as served: "2025", "2025-01", "2025-01-06"
 
 
 def _interval(first: date | None, precision: str | None) -> Interval | None:
@@ -79,24 +82,33 @@ def _band(claim: _Claim) -> str:
     return f"[{'-inf' if low is None else low}, {'+inf' if high is None else high}]"
 
 
-def _conflict(a: _Claim, b: _Claim) -> tuple[str, float] | None:
-    """(comparability, gap) when a and b conflict, else None."""
+# Outcomes of comparing two candidate claims.
+CONFLICT, BANDS_OVERLAP, NOT_COMPARABLE = "conflict", "bands_overlap", "periods_not_comparable"
+Verdict = tuple[str, str | None, float | None]
+
+
+def _banded(comparability: str, gap: float | None) -> Verdict:
+    return (BANDS_OVERLAP, comparability, None) if gap is None else (CONFLICT, comparability, gap)
+
+
+def _verdict(a: _Claim, b: _Claim) -> Verdict:
+    """(outcome, comparability, gap): whether a and b conflict, have comparable periods but
+    bands that can both hold, or have periods that cannot be compared."""
     gap = _below(a, b) or _below(b, a)
     if a.event_id and a.event_id == b.event_id:
-        return None if gap is None else ("same_event", gap)
+        return _banded("same_event", gap)
     end_a, end_b = a.period_end, b.period_end
     if end_a is None or end_b is None:
-        return None
+        return NOT_COMPARABLE, None, None
     if a.kind == "stock":
-        return None if gap is None or not _close(end_a, end_b) else ("same_as_of", gap)
+        return _banded("same_as_of", gap) if _close(end_a, end_b) else (NOT_COMPARABLE, None, None)
     start_a, start_b = a.period_start, b.period_start
     if start_a is None or start_b is None or not _close(start_a, start_b):
-        return None
+        return NOT_COMPARABLE, None, None
     if _close(end_a, end_b):
-        return None if gap is None else ("same_period", gap)
+        return _banded("same_period", gap)
     shorter, longer = _by_window(a, b)
-    shrink = _below(longer, shorter)
-    return None if shrink is None else ("nested_period", shrink)
+    return _banded("nested_period", _below(longer, shorter))
 
 
 def _by_window(a: _Claim, b: _Claim) -> tuple[_Claim, _Claim]:
@@ -113,17 +125,17 @@ def _reason(a: _Claim, b: _Claim, comparability: str) -> str:
     if comparability == "same_as_of":
         assert a.period_end is not None and b.period_end is not None
         return (
-            f"as-of dates {a.period_end[0]} and {b.period_end[0]} are within "
-            f"{AS_OF_TOLERANCE_DAYS} days; bands {bands} are disjoint"
+            f"as-of dates {a.period_end_text} and {b.period_end_text} overlap or lie within "
+            f"{AS_OF_TOLERANCE_DAYS} days of each other; bands {bands} are disjoint"
         )
     if comparability == "same_period":
         return f"same period (ends within {AS_OF_TOLERANCE_DAYS} days); bands {bands} are disjoint"
     shorter, longer = _by_window(a, b)
     assert shorter.period_end is not None and longer.period_end is not None
     return (
-        f"{shorter.id} covers a shorter window (to {shorter.period_end[0]}) yet its band "
+        f"{shorter.id} covers a shorter window (to {shorter.period_end_text}) yet its band "
         f"{_band(shorter)} lies above {longer.id}'s {_band(longer)} (to "
-        f"{longer.period_end[0]}); a cumulative count cannot shrink"
+        f"{longer.period_end_text}); a cumulative count cannot shrink"
     )
 
 
@@ -159,7 +171,7 @@ class _Group:
         return count
 
     def candidates(self) -> Iterator[tuple[int, int]]:
-        """Index pairs (i < j) that `_conflict` could find in conflict: the same event, or
+        """Index pairs (i < j) that `_verdict` could find in conflict: the same event, or
         dates close enough. A sweep in date order: past a claim's interval end plus the
         tolerance, no later-starting claim is close to it."""
         for members in self.events:
@@ -220,6 +232,7 @@ def _lean_claims(conn: Connection, filters: ClaimFilters) -> dict[tuple[str, str
                 event_id=r.event_id,
                 period_start=_interval(r.period_start, r.period_start_precision),
                 period_end=_interval(r.period_end, r.period_end_precision),
+                period_end_text=date_text(r.period_end, r.period_end_precision),
             )
         )
     for claims in groups.values():
@@ -230,9 +243,29 @@ def _lean_claims(conn: Connection, filters: ClaimFilters) -> dict[tuple[str, str
 Pair = tuple[tuple[str, str], _Claim, _Claim, str, float]
 
 
-def _pairs(groups: dict[tuple[str, str], list[_Claim]], speakers: set[str] | None) -> list[Pair]:
+def _comparison_summary(groups: dict[tuple[str, str], _Group]) -> dict[str, Any]:
+    """What was compared and why pairs were not, so that "no disagreement" is an answer."""
+    claims = sum(len(group.claims) for group in groups.values())
+    same_group = sum(len(g.claims) * (len(g.claims) - 1) // 2 for g in groups.values())
+    return {
+        "claims": claims,
+        "groups": sum(1 for group in groups.values() if len(group.claims) > 1),
+        "pairs_compared": 0,
+        "conflicting": 0,
+        "not_conflicting": {BANDS_OVERLAP: 0, NOT_COMPARABLE: 0},
+        "not_compared": {
+            "different_metric_or_subject": claims * (claims - 1) // 2 - same_group,
+            "far_apart_or_undated": same_group,  # less the pairs compared, below
+        },
+    }
+
+
+def _pairs(
+    groups: dict[tuple[str, str], list[_Claim]], speakers: set[str] | None
+) -> tuple[list[Pair], dict[str, Any]]:
     """Every conflicting pair (group, a, b, comparability, gap), by (metric, subject) and
-    then by the two claim ids. Refused before any pairing if there are too many to try."""
+    then by the two claim ids, and the comparison summary. Refused before any pairing if
+    there are too many to try."""
     prepared = {key: _Group.of(claims) for key, claims in groups.items()}
     candidates = sum(group.candidate_count() for group in prepared.values())
     if candidates > MAX_COMPARISONS:
@@ -241,10 +274,12 @@ def _pairs(groups: dict[tuple[str, str], list[_Claim]], speakers: set[str] | Non
             f"{candidates:,} pairs of claims are close enough in time to compare (at most "
             f"{MAX_COMPARISONS:,}): narrow the request with metric and subject",
         )
+    summary = _comparison_summary(prepared)
     found = []
     for key in sorted(prepared):
         claims = prepared[key].claims
         for i, j in prepared[key].candidates():
+            summary["not_compared"]["far_apart_or_undated"] -= 1
             a, b = claims[i], claims[j]
             if (
                 speakers is not None
@@ -252,25 +287,30 @@ def _pairs(groups: dict[tuple[str, str], list[_Claim]], speakers: set[str] | Non
                 and b.speaker_id not in speakers
             ):
                 continue
-            conflict = _conflict(a, b)
-            if conflict:
-                found.append((key, a, b, *conflict))
+            summary["pairs_compared"] += 1
+            outcome, comparability, gap = _verdict(a, b)
+            if outcome == CONFLICT:
+                assert comparability is not None and gap is not None
+                found.append((key, a, b, comparability, gap))
+            else:
+                summary["not_conflicting"][outcome] += 1
+    summary["conflicting"] = len(found)
     found.sort(key=lambda pair: (pair[0], pair[1].id, pair[2].id))
-    return found
+    return found, summary
 
 
 def list_disagreements(
     conn: Connection,
     *,
-    metric: list[str],
-    subject: list[str],
+    filters: ClaimFilters,
     speaker: list[str],
     offset: int = 0,
     limit: int | None = None,
-) -> tuple[list[dict[str, Any]], int]:
-    """A page of conflicting pairs (full claim records only for the page) and their total."""
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A page of conflicting pairs (full claim records only for the page) and the summary of
+    the comparison (its `conflicting` is the total)."""
     speakers = set(resolve_entities(conn, names=speaker, parameter="speaker")) if speaker else None
-    pairs = _pairs(_lean_claims(conn, ClaimFilters(metric=metric, subject=subject)), speakers)
+    pairs, summary = _pairs(_lean_claims(conn, filters), speakers)
     page = pairs[offset : None if limit is None else offset + limit]
     records = claims_by_id(conn, claim_ids=sorted({c.id for pair in page for c in pair[1:3]}))
     items = []
@@ -287,4 +327,4 @@ def list_disagreements(
                 "reason": _reason(a, b, comparability),
             }
         )
-    return items, len(pairs)
+    return items, summary

@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import Connection, exists, select
 
 from app.models import Claim, Entity, Event, EventCitation, EventEntity, Source
-from app.queries.claims import citation_record
 from app.queries.errors import NotFoundError
 from app.queries.pagination import page_by_id
 from app.queries.search import SearchKind, ref_ids_matching
 from app.queries.vocabulary import resolve_entities
+from app.records import citation_record, event_record
 
 event_t = Event.__table__  # type: ignore[attr-defined]
 event_entity_t = EventEntity.__table__  # type: ignore[attr-defined]
@@ -61,7 +61,7 @@ def _details(conn: Connection, event_ids: list[str]) -> dict[str, dict[str, list
 
 def _records(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
     details = _details(conn, [r.id for r in rows])
-    return [dict(r._mapping) | details[r.id] for r in rows]
+    return [event_record(r, details[r.id]) for r in rows]
 
 
 def list_events(

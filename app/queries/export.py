@@ -9,7 +9,8 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine
 
-from app.queries.claims import ClaimFilters, iter_claims
+from app.queries.claim_filters import ClaimFilters
+from app.queries.claims import iter_claims
 
 # Claim fields copied as they are; the rest of a row flattens the nested references.
 SCALAR_FIELDS = (

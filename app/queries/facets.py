@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, distinct, func, select
 
 from app.models import Citation, Claim, Entity, Metric, Source
-from app.queries.claims import ClaimFilters, filter_conditions
+from app.queries.claim_filters import ClaimFilters, filter_conditions
 
 claim_t = Claim.__table__  # type: ignore[attr-defined]
 citation_t = Citation.__table__  # type: ignore[attr-defined]
@@ -76,6 +76,8 @@ def claim_facets(
         ("speaker", c.speaker_id),
         ("subject", c.subject_id),
         ("qualifier", c.qualifier),
+        # As the `hedge` filter matches: case-insensitive (null: an exact figure).
+        ("hedge", func.lower(c.hedge)),
     ):
         counts[facet] = grouped(column)
     top = {facet: _top(by_value, limit) for facet, by_value in counts.items()}
@@ -93,5 +95,6 @@ def claim_facets(
         "subject": _facet(top["subject"], entities),
         "source": _facet(top["source"], _labels(conn, Source, "title", listed("source"))),
         "qualifier": _facet(top["qualifier"]),
+        "hedge": _facet(top["hedge"]),
         "stated_month": sorted(_facet(top["stated_month"]), key=lambda i: i["value"] or "9999"),
     }

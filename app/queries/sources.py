@@ -7,6 +7,7 @@ from sqlalchemy import Connection, distinct, func, select
 from app.models import Citation, EventCitation, Source
 from app.queries.errors import NotFoundError
 from app.queries.pagination import page_by_id
+from app.records import source_record
 
 source_t = Source.__table__  # type: ignore[attr-defined]
 citation_t = Citation.__table__  # type: ignore[attr-defined]
@@ -36,7 +37,7 @@ def list_sources(
         conn, _source_select(), source_t.c.id, limit=limit, cursor=cursor, count=count
     )
     return {
-        "items": [dict(r._mapping) for r in page.rows],
+        "items": [source_record(r) for r in page.rows],
         "next_cursor": page.next_cursor,
         "total": page.total,
     }
@@ -46,7 +47,7 @@ def get_source(conn: Connection, *, source_id: str) -> dict[str, Any]:
     row = conn.execute(_source_select().where(source_t.c.id == source_id)).first()
     if row is None:
         raise NotFoundError(f"no source with id {source_id!r}")
-    return dict(row._mapping)
+    return source_record(row)
 
 
 def get_source_text(conn: Connection, *, source_id: str) -> str:

@@ -8,6 +8,7 @@ from app.models import Claim, Entity, EntityAlias, Metric
 from app.models.entity import alias_key
 from app.queries.errors import InvalidParameterError, NotFoundError
 from app.queries.pagination import page_by_id
+from app.records import entity_record, metric_record
 
 claim_t = Claim.__table__  # type: ignore[attr-defined]
 metric_t = Metric.__table__  # type: ignore[attr-defined]
@@ -64,19 +65,12 @@ def expand_metrics(conn: Connection, *, metric_ids: list[str]) -> set[str]:
 def _metric_record(
     row: Any, links: dict[str, str | None], counts: dict[str, int]
 ) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "name": row.name,
-        "unit": row.unit,
-        "kind": row.kind,
-        "description": row.description,
-        "broader_id": row.broader_id,
-        "narrower_ids": sorted(m for m, b in links.items() if b == row.id),
-        "claim_count": counts.get(row.id, 0),
-        "claim_count_with_narrower": sum(
-            counts.get(m, 0) for m in _narrower_closure(links, [row.id])
-        ),
-    }
+    return metric_record(
+        row,
+        narrower_ids=sorted(m for m, b in links.items() if b == row.id),
+        claim_count=counts.get(row.id, 0),
+        claim_count_with_narrower=sum(counts.get(m, 0) for m in _narrower_closure(links, [row.id])),
+    )
 
 
 def _claim_counts(conn: Connection, metric_ids: set[str] | None = None) -> dict[str, int]:
@@ -136,21 +130,6 @@ def _aliases(conn: Connection, entity_ids: list[str]) -> dict[str, list[str]]:
     return result
 
 
-def _entity_record(row: Any, aliases: list[str]) -> dict[str, Any]:
-    m = row._mapping
-    return {
-        "id": m["id"],
-        "name": m["name"],
-        "kind": m["kind"],
-        "role": m["role"],
-        "side": m["side"],
-        "description": m["description"],
-        "aliases": [a for a in aliases if a not in (m["id"], m["name"])],
-        "claims_as_speaker": m["claims_as_speaker"],
-        "claims_as_subject": m["claims_as_subject"],
-    }
-
-
 def list_entities(
     conn: Connection,
     *,
@@ -166,7 +145,7 @@ def list_entities(
     page = page_by_id(conn, query, entity_t.c.id, limit=limit, cursor=cursor, count=count)
     aliases = _aliases(conn, [r.id for r in page.rows])
     return {
-        "items": [_entity_record(r, aliases[r.id]) for r in page.rows],
+        "items": [entity_record(r, aliases[r.id]) for r in page.rows],
         "next_cursor": page.next_cursor,
         "total": page.total,
     }
@@ -179,4 +158,4 @@ def get_entity(conn: Connection, *, entity_id: str, speakers_only: bool = False)
     if row is None:
         what = "speaker" if speakers_only else "entity"
         raise NotFoundError(f"no {what} with id {entity_id!r}")
-    return _entity_record(row, _aliases(conn, [entity_id])[entity_id])
+    return entity_record(row, _aliases(conn, [entity_id])[entity_id])

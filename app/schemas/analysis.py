@@ -1,6 +1,5 @@
 """Answers built from many claims: facets, time series, disagreements, search hits."""
 
-from datetime import date
 from enum import StrEnum
 
 from pydantic import ConfigDict, Field
@@ -10,7 +9,7 @@ from app.dates import Precision
 from app.models.search import SearchKind
 from app.qualifiers import Qualifier
 from app.schemas.claims import ClaimPublic, MetricRef
-from app.schemas.common import EntityRef, Page, PublicModel
+from app.schemas.common import DateText, EntityRef, Page, PublicModel
 
 
 class FacetCount(PublicModel):
@@ -33,6 +32,7 @@ class FacetSizes(PublicModel):
     subject: int = Field(description="Distinct subjects.", examples=[2])
     source: int = Field(description="Distinct sources citing them.", examples=[2])
     qualifier: int = Field(description="Distinct qualifiers.", examples=[2])
+    hedge: int = Field(description="Distinct hedge words (null included).", examples=[3])
     stated_month: int = Field(description="Distinct stated months (null included).", examples=[2])
 
 
@@ -45,6 +45,7 @@ CLAIM_FACETS_EXAMPLE: JsonDict = {
         "subject": 2,
         "source": 2,
         "qualifier": 2,
+        "hedge": 3,
         "stated_month": 2,
     },
     "metric": [
@@ -75,6 +76,11 @@ CLAIM_FACETS_EXAMPLE: JsonDict = {
         {"value": "at_least", "label": "at_least", "count": 3},
         {"value": "approximate", "label": "approximate", "count": 1},
     ],
+    "hedge": [
+        {"value": "over", "label": "over", "count": 2},
+        {"value": "approximately", "label": "approximately", "count": 1},
+        {"value": "more than", "label": "more than", "count": 1},
+    ],
     "stated_month": [
         {"value": "2025", "label": "2025", "count": 1},
         {"value": "2025-01", "label": "2025-01", "count": 3},
@@ -101,6 +107,9 @@ class ClaimFacets(PublicModel):
     subject: list[FacetCount] = Field(description="Counts by subject id.")
     source: list[FacetCount] = Field(description="Counts by source id (claims cited there).")
     qualifier: list[FacetCount] = Field(description="Counts by qualifier.")
+    hedge: list[FacetCount] = Field(
+        description="Counts by hedge word as written, lower-cased (null: no hedge word)."
+    )
     stated_month: list[FacetCount] = Field(
         description="Counts by stated month, `YYYY-MM`; a claim dated only to a year counts "
         "under `YYYY`, an undated one under null. The most frequent months, in date order."
@@ -120,14 +129,17 @@ class SeriesPoint(PublicModel):
     claim_id: str = Field(
         description="The claim this point is.", examples=["syrskyi-russian-prisoners-2025-01-01"]
     )
-    reference_date: date = Field(description="The period end (as-of date), else the stated date.")
+    reference_date: DateText = Field(
+        description="The period end (as-of date), else the stated date, at its precision."
+    )
     reference_precision: Precision = Field(description="Precision of `reference_date`.")
     reference_basis: ReferenceBasis = Field(description="Which date `reference_date` is.")
     value: float | None = Field(description="The figure as stated; null only for a range.")
     value_low: float | None = Field(description="Lower bound of the band; null means open.")
     value_high: float | None = Field(description="Upper bound of the band; null means open.")
     qualifier: Qualifier = Field(description="How the text qualifies the figure.")
-    stated_on: date | None = Field(description="When the speaker said it (first day).")
+    hedge: str | None = Field(description='The hedge word as written ("over", "some").')
+    stated_on: DateText | None = Field(description="When the speaker said it, at its precision.")
     stated_on_precision: Precision | None = Field(description="Precision of `stated_on`.")
     metric_id: str = Field(description="Differs from the series metric with include_narrower.")
 
@@ -161,6 +173,7 @@ METRIC_SERIES_EXAMPLE: JsonDict = {
                     "value_low": 700,
                     "value_high": None,
                     "qualifier": "at_least",
+                    "hedge": "over",
                     "stated_on": "2025-01-01",
                     "stated_on_precision": "day",
                     "metric_id": "prisoners-captured",
@@ -205,11 +218,67 @@ class Disagreement(PublicModel):
     reason: str = Field(description="Why the two claims are comparable and why they conflict.")
 
 
+class NotConflicting(PublicModel):
+    """Why compared pairs do not conflict."""
+
+    bands_overlap: int = Field(
+        description="Comparable periods, but both [low, high] bands can hold at once."
+    )
+    periods_not_comparable: int = Field(
+        description="Close in time, but their periods cannot be compared (a stock and a "
+        "period without an as-of date, flows with different starts, ...)."
+    )
+
+
+class NotCompared(PublicModel):
+    """Pairs of matching claims that were not compared, and why."""
+
+    different_metric_or_subject: int = Field(
+        description="The two claims measure different metrics or different subjects."
+    )
+    far_apart_or_undated: int = Field(
+        description="Same metric and subject, but their reference dates are more than 7 days "
+        "apart or one of them has no reference period."
+    )
+
+
+class DisagreementComparison(PublicModel):
+    """What was compared: an empty list of disagreements is an answer, with its reasons.
+    The counts of pairs not compared do not apply the `speaker` filter."""
+
+    claims: int = Field(description="Claims matching the filters.", examples=[44])
+    groups: int = Field(description="(metric, subject) pairs with at least two claims.")
+    pairs_compared: int = Field(
+        description="Pairs compared: same metric and subject, and the same event or reference "
+        "dates within 7 days."
+    )
+    conflicting: int = Field(description="Compared pairs that conflict (= `total`).")
+    not_conflicting: NotConflicting = Field(description="Compared pairs that do not, by reason.")
+    not_compared: NotCompared = Field(description="Pairs not compared, by reason.")
+
+
+DISAGREEMENTS_EMPTY_EXAMPLE: JsonDict = {
+    "items": [],
+    "next_cursor": None,
+    "total": 0,
+    "comparison": {
+        "claims": 3,
+        "groups": 1,
+        "pairs_compared": 1,
+        "conflicting": 0,
+        "not_conflicting": {"bands_overlap": 1, "periods_not_comparable": 0},
+        "not_compared": {"different_metric_or_subject": 2, "far_apart_or_undated": 0},
+    },
+}
+
+
 class DisagreementPage(Page[Disagreement]):
     """A page of disagreements; follow `next_cursor` until it is null."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [], "next_cursor": None, "total": 0}]}
+    model_config = ConfigDict(json_schema_extra={"examples": [DISAGREEMENTS_EMPTY_EXAMPLE]})
+
+    comparison: DisagreementComparison = Field(
+        description="How many pairs were compared, and why the others do not conflict."
     )
 
 

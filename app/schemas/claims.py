@@ -1,38 +1,12 @@
 """Claims as the API serves them: everything a reader needs in one object."""
 
-from datetime import date
-from enum import StrEnum
-
-from pydantic import ConfigDict, Field, GetJsonSchemaHandler
-from pydantic.json_schema import JsonDict, JsonSchemaValue
-from pydantic_core import CoreSchema
+from pydantic import ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
 from app.dates import Precision
 from app.models.metric import MetricKind
 from app.qualifiers import Qualifier
-from app.schemas.common import Citation, EntityRef, Page, PublicModel
-
-
-class ClaimSort(StrEnum):
-    """Sort keys for claims; `-` sorts descending. Unknown dates sort last ascending and
-    first descending; ties are broken by id."""
-
-    stated_on = "stated_on"
-    stated_on_desc = "-stated_on"
-    value = "value"
-    value_desc = "-value"
-    period_end = "period_end"
-    period_end_desc = "-period_end"
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        # `-value` is no identifier: name the members for generated clients
-        # (openapi-python-client and others read `x-enum-varnames`).
-        schema = handler.resolve_ref_schema(handler(core_schema))
-        schema["x-enum-varnames"] = [member.name for member in cls]
-        return schema
+from app.schemas.common import Citation, DateText, EntityRef, Page, PublicModel
 
 
 class MetricRef(PublicModel):
@@ -117,17 +91,22 @@ class ClaimPublic(PublicModel):
     value_high: float | None = Field(description="Upper bound of the band; null means open.")
     unit: str = Field(description="Unit (always the metric's unit).")
     place: str | None = Field(description="Where the figure applies.")
-    period_start: date | None = Field(description="First day of the reference period.")
+    period_start: DateText | None = Field(
+        description="Start of the reference period, at its precision (YYYY, YYYY-MM or YYYY-MM-DD)."
+    )
     period_start_precision: Precision | None = Field(
         description="Precision of `period_start`; null when it is null."
     )
-    period_end: date | None = Field(
-        description="First day of the period's end; for a stock metric, the as-of date."
+    period_end: DateText | None = Field(
+        description="End of the reference period, at its precision; for a stock metric, the "
+        "as-of date."
     )
     period_end_precision: Precision | None = Field(
         description="Precision of `period_end`; null when it is null."
     )
-    stated_on: date | None = Field(description="When the speaker said it (first day).")
+    stated_on: DateText | None = Field(
+        description="When the speaker said it, at its precision (YYYY, YYYY-MM or YYYY-MM-DD)."
+    )
     stated_on_precision: Precision | None = Field(
         description="Precision of `stated_on`; null when it is null."
     )

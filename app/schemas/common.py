@@ -1,14 +1,28 @@
 """Response schemas shared by several resources: references, citations, pages, problems."""
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from app.dates import PARTIAL_DATE_PATTERN
 
 T = TypeVar("T")
 
 
 class PublicModel(BaseModel):
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
+# A date at its precision: "2025", "2025-01" or "2025-01-06" (ISO 8601 reduced precision,
+# EDTF level 0). Never a first day standing for a month or a year (issue 10).
+DateText = Annotated[
+    str,
+    Field(
+        pattern=PARTIAL_DATE_PATTERN,
+        json_schema_extra={"format": "edtf-level-0"},
+        examples=["2025-01-06", "2025-01", "2025"],
+    ),
+]
 
 
 class EntityRef(PublicModel):

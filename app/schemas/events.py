@@ -1,12 +1,10 @@
 """Events: dated happenings, with the entities involved and the claims about them."""
 
-from datetime import date
-
 from pydantic import ConfigDict, Field
 from pydantic.json_schema import JsonDict
 
 from app.dates import Precision
-from app.schemas.common import Citation, Page, PublicModel
+from app.schemas.common import Citation, DateText, Page, PublicModel
 
 
 class EventEntity(PublicModel):
@@ -22,7 +20,7 @@ EVENT_EXAMPLE: JsonDict = {
     "title": "First North Korean soldiers arrive in Kursk",
     "type": "deployment",
     "description": None,
-    "start_on": "2024-10-01",
+    "start_on": "2024-10",
     "start_on_precision": "month",
     "end_on": None,
     "end_on_precision": None,
@@ -62,9 +60,13 @@ class EventPublic(PublicModel):
         examples=["deployment"],
     )
     description: str | None = Field(description="What happened, in a sentence or two.")
-    start_on: date | None = Field(description="First day of the start; null when not stated.")
+    start_on: DateText | None = Field(
+        description="When it started, at its precision; null when not stated."
+    )
     start_on_precision: Precision | None = Field(description="Precision of `start_on`.")
-    end_on: date | None = Field(description="First day of the end; null when not stated.")
+    end_on: DateText | None = Field(
+        description="When it ended, at its precision; null when not stated."
+    )
     end_on_precision: Precision | None = Field(description="Precision of `end_on`.")
     place: str | None = Field(description="Where it happened.")
     note: str | None = Field(description="Curator's note: how the dates were read.")

@@ -18,13 +18,13 @@ class Stats(PublicModel):
         json_schema_extra={
             "examples": [
                 {
-                    "dataset_version": "7b7734d10a7d71ee",
+                    "dataset_version": "5d1c8bfc831df232",
                     "sources": 5,
-                    "claims": 44,
-                    "citations": 56,
+                    "claims": 45,
+                    "citations": 57,
                     "events": 23,
-                    "entities": 29,
-                    "speakers": 13,
+                    "entities": 30,
+                    "speakers": 14,
                     "metrics": 29,
                 }
             ]

@@ -93,12 +93,27 @@ def test_series_with_narrower_metrics(client: TestClient) -> None:
 # --- disagreements ---------------------------------------------------------------------------
 
 
-def test_seed_data_has_no_disagreement(client: TestClient) -> None:
-    """Read by hand: every pair that looks contradictory is consistent once qualifiers and
-    periods are taken into account ("over 700" by 2025-01-01 vs 860 by 2025-01-06; ~400 vs
-    408 at Makhnovka; 38,000 vs "about 40 thousand" a month later; 60,000 stationed vs
-    70,000 sent are different metrics)."""
-    assert client.get("/v1/disagreements").json() == {"items": [], "next_cursor": None, "total": 0}
+def test_seed_data_has_one_disagreement_russia_against_syrskyi(client: TestClient) -> None:
+    """Read by hand: the one real conflict is Russia's "all occupied territory has been
+    reclaimed" (0 km²) against Syrskyi's ~90 km² held, both as of 2025. Every other pair that
+    looks contradictory is consistent once qualifiers and periods are taken into account
+    ("over 700" by 2025-01-01 vs 860 by 2025-01-06; ~400 vs 408 at Makhnovka; 38,000 vs
+    "about 40 thousand" a month later; 60,000 stationed vs 70,000 sent are different
+    metrics)."""
+    body = client.get("/v1/disagreements").json()
+    assert (body["next_cursor"], body["total"]) == (None, 1)
+    assert [(p["claim_a"]["id"], p["claim_b"]["id"]) for p in body["items"]] == [
+        ("russia-ukrainian-held-territory-zero-2025", "syrskyi-territory-held-2025")
+    ]
+    # What was compared, and why the other pairs do not conflict.
+    comparison = body["comparison"]
+    assert comparison["claims"] == client.get("/v1/stats").json()["claims"]
+    assert comparison["pairs_compared"] > 0 and comparison["conflicting"] == 1
+    assert sum(comparison["not_conflicting"].values()) == comparison["pairs_compared"] - 1
+    n = comparison["claims"]
+    assert comparison["pairs_compared"] + sum(comparison["not_compared"].values()) == (
+        n * (n - 1) // 2
+    )
 
 
 CONFLICTING_TEXT = (
@@ -190,7 +205,8 @@ def test_disagreements_too_broad_to_compare_are_refused_with_a_reason(
 
 def test_disagreement_filters(conflicting_client: TestClient) -> None:
     assert conflicting_client.get("/v1/disagreements?speaker=Kyiv").json()["total"] == 2
-    assert conflicting_client.get("/v1/disagreements?speaker=syrskyi").json()["total"] == 0
+    # Syrskyi's only disagreement: his ~90 km² held against Russia's 0 km² (same year, 2025).
+    assert conflicting_client.get("/v1/disagreements?speaker=syrskyi").json()["total"] == 1
     assert conflicting_client.get("/v1/disagreements?subject=dprk-forces").json()["total"] == 0
 
 
@@ -202,14 +218,16 @@ def test_facets_count_by_every_dimension(client: TestClient) -> None:
     assert facets["total"] == 12
     assert {f["value"]: f["count"] for f in facets["speaker"]} == {
         "general-staff-ukraine": 5,
-        "outlet-source-003": 3,
-        "outlet-source-002": 1,
+        "babel-ua": 3,
+        "kyiv-independent": 1,
         "volodymyr-zelenskyy": 1,
         "unattributed-reports": 1,
         "western-intelligence-sources": 1,
     }
     months = {f["value"]: f["count"] for f in facets["stated_month"]}
-    assert months == {"2024-12": 1, "2025-01": 2, "2025-02": 5, None: 4}
+    # Babel's three outlet-voice figures carry its publication date (2025-02-06); the
+    # 11,000 "reportedly" sent is relayed, not the outlet's voice, and stays undated.
+    assert months == {"2024-12": 1, "2025-01": 2, "2025-02": 8, None: 1}
     assert sum(f["count"] for f in facets["qualifier"]) == 12
 
 
@@ -224,17 +242,18 @@ def test_facets_list_the_most_frequent_values_and_say_how_many_there_are(
         "subject": 1,
         "source": 3,
         "qualifier": 3,
+        "hedge": 6,
         "stated_month": 4,
     }
     assert [(f["value"], f["count"]) for f in facets["speaker"]] == [
         ("general-staff-ukraine", 5),
-        ("outlet-source-003", 3),
+        ("babel-ua", 3),
     ]
     assert facets["speaker"][0]["label"] == "General Staff of the Armed Forces of Ukraine"
-    # The two most frequent months (February 2025, then undated), listed in date order.
+    # The two most frequent months (February 2025, then January 2025), listed in date order.
     assert [(f["value"], f["count"]) for f in facets["stated_month"]] == [
-        ("2025-02", 5),
-        (None, 4),
+        ("2025-01", 2),
+        ("2025-02", 8),
     ]
     everything = client.get("/v1/claims/facets?subject=dprk-forces").json()
     assert everything["values_per_facet"] == 100
@@ -265,7 +284,7 @@ def _csv_value(value: Any) -> str:
 def test_csv_export_parses_back_into_the_paged_claims(client: TestClient) -> None:
     response = client.get("/v1/export/claims.csv")
     assert response.headers["content-type"].startswith("text/csv")
-    assert response.headers["x-row-count"] == "44"
+    assert response.headers["x-row-count"] == "45"
     assert (
         response.headers["x-dataset-version"] == client.get("/v1/stats").json()["dataset_version"]
     )

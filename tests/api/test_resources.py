@@ -55,7 +55,7 @@ def test_entities_include_subjects_and_page_by_id(client: TestClient) -> None:
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    assert walked == sorted(walked) and len(walked) == len(set(walked)) == 29
+    assert walked == sorted(walked) and len(walked) == len(set(walked)) == 30
 
 
 def test_sources_say_which_seed_file_they_came_from(client: TestClient) -> None:
@@ -113,16 +113,16 @@ def test_stats_and_health(client: TestClient) -> None:
     stats = client.get("/v1/stats").json()
     assert {k: stats[k] for k in ("sources", "claims", "events", "metrics", "entities")} == {
         "sources": 5,
-        "claims": 44,
+        "claims": 45,
         "events": 23,
         "metrics": 29,
-        "entities": 29,
+        "entities": 30,
     }
     assert len(stats["dataset_version"]) == 16
 
 
 def test_count_on_every_paged_list(client: TestClient) -> None:
-    assert client.get("/v1/speakers?count=true&limit=1").json()["total"] == 13
+    assert client.get("/v1/speakers?count=true&limit=1").json()["total"] == 14
     assert client.get("/v1/entities?count=true&limit=1&kind=person").json()["total"] == 8
     assert client.get("/v1/events?count=true&limit=1&type=statement").json()["total"] == 7
     assert client.get("/v1/metrics").json()["total"] == 29

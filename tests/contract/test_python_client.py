@@ -4,7 +4,6 @@ used without hand edits against the app served by uvicorn over the seed data.
 Run alone with `uv run pytest -m client`.
 """
 
-import datetime
 import importlib
 import os
 import subprocess
@@ -106,7 +105,7 @@ def test_list_claims_by_metric_speaker_and_date_range(api: SimpleNamespace, clie
     first = page.items[0]
     assert first.hedge == "over"
     assert (first.value_low, first.value_high) == (38000, None)
-    assert first.period_start == datetime.date(2024, 8, 6)
+    assert first.period_start == "2024-08-06"
 
 
 def test_walk_every_page_with_the_cursor(api: SimpleNamespace, client: object) -> None:
@@ -117,32 +116,41 @@ def test_walk_every_page_with_the_cursor(api: SimpleNamespace, client: object) -
         kwargs: dict[str, Any] = {"cursor": cursor} if cursor else {}
         page = api.list_claims.sync(client=client, limit=7, count=True, **kwargs)
         assert isinstance(page, api.models.ClaimPage)
-        assert page.total == 44
+        assert page.total == 45
         assert len(page.items) <= 7
         seen += [c.id for c in page.items]
         pages += 1
         cursor = page.next_cursor
         if cursor is None:
             break
-    assert len(seen) == 44 == len(set(seen))
+    assert len(seen) == 45 == len(set(seen))
     assert pages == 7
     one_page = api.list_claims.sync(client=client, limit=500)
     assert seen == [c.id for c in one_page.items]  # the same order, nothing skipped
 
 
-def test_get_one_claim_with_typed_dates_and_enums(api: SimpleNamespace, client: object) -> None:
+def test_get_one_claim_with_dates_at_precision_and_enums(
+    api: SimpleNamespace, client: object
+) -> None:
     claim = api.get_claim.sync("general-staff-russian-prisoners-2025-02-05", client=client)
     assert isinstance(claim, api.models.ClaimPublic)
     assert claim.value == 909
-    assert isinstance(claim.stated_on, datetime.date)
-    assert claim.stated_on == datetime.date(2025, 2, 6)
-    assert claim.period_end == datetime.date(2025, 2, 5)
+    # A string at its precision, never a `date` that would read a year as 1 January.
+    assert isinstance(claim.stated_on, str)
+    assert claim.stated_on == "2025-02-06"
+    assert claim.period_end == "2025-02-05"
     assert claim.qualifier is api.models.Qualifier.EXACT
     assert claim.stated_on_precision is api.models.Precision.DAY
     assert claim.metric.kind is api.models.MetricKind.FLOW
     [citation] = claim.citations
     text = api.get_source_text.sync(citation.source_id, client=client)
     assert text[citation.char_start : citation.char_end] == citation.quote
+
+
+def test_year_precision_date_is_the_year_alone(api: SimpleNamespace, client: object) -> None:
+    claim = api.get_claim.sync("syrskyi-territory-held-2025", client=client)
+    assert isinstance(claim, api.models.ClaimPublic)
+    assert (claim.stated_on, claim.stated_on_precision) == ("2025", api.models.Precision.YEAR)
 
 
 def test_unknown_claim_is_a_typed_404(api: SimpleNamespace, client: object) -> None:

@@ -29,8 +29,8 @@ def errors_after(seeds: Path, stem: str, old: str, new: str) -> list[str]:
         ),
         pytest.param(
             STEM_002,
-            "period: {end: 2025-01-01}\n    stated_on: 2025-01-01\n    note: The outlet",
-            "period: {}\n    stated_on: 2025-01-01\n    note: The outlet",
+            "period: {end: 2025-01-01}\n    stated_on: 2025-01-01\n    note: >-\n      The outlet",
+            "period: {}\n    stated_on: 2025-01-01\n    note: >-\n      The outlet",
             "claims[5].period: a stock metric needs an as-of date",
             id="stock-no-as-of",
         ),

@@ -27,7 +27,7 @@ def test_numeral_finder_sees_digits_groups_and_words() -> None:
 
 def test_every_numeral_is_covered(seeds: ParsedSeeds) -> None:
     dataset = build_dataset(seeds)  # raises, listing each uncovered numeral, if any
-    assert len(dataset.rows("claim")) == 44
+    assert len(dataset.rows("claim")) == 45
 
 
 def test_uncovered_numerals_are_reported_with_their_line(seeds: ParsedSeeds) -> None:
@@ -45,10 +45,16 @@ def _claim_locations(seeds: ParsedSeeds) -> list[tuple[int, int, str]]:
     ]
 
 
+# Claims of a quantity said without digits ("all occupied territory has been reclaimed" =
+# 0 km²): they cover no numeral, so the audit cannot miss them; the API tests pin them.
+DIGITLESS_CLAIMS = ["russia-ukrainian-held-territory-zero-2025"]
+
+
 def test_deleting_any_single_claim_fails_the_audit(seeds: ParsedSeeds) -> None:
-    """Each claim is the only thing covering some numeral, so none can go missing quietly."""
+    """Each claim with a numeral is the only thing covering it, so none can go missing
+    quietly."""
     locations = _claim_locations(seeds)
-    assert len(locations) == 44
+    assert len(locations) == 45
     survivors = []
     for d, c, claim_id in locations:
         trimmed = copy.deepcopy(seeds)
@@ -59,7 +65,7 @@ def test_deleting_any_single_claim_fails_the_audit(seeds: ParsedSeeds) -> None:
             assert any(e.field == "(numeral)" for e in exc.errors), claim_id
         else:
             survivors.append(claim_id)
-    assert survivors == []
+    assert survivors == DIGITLESS_CLAIMS
 
 
 def test_coverage_needs_one_quote_holding_the_whole_numeral() -> None:

@@ -25,10 +25,11 @@ from sqlalchemy import Connection, Engine, event, select
 from app.db import create_read_engine
 from app.loader.build import build_dataset
 from app.loader.write import write_dataset
-from app.queries import claims as claim_queries
-from app.queries.claims import ClaimFilters, claim_t, filter_conditions, list_claims
+from app.qualifiers import Qualifier
+from app.queries.claim_filters import ClaimFilters, claim_t, filter_conditions
+from app.queries.claims import list_claims
+from app.queries.keyset import SORT_COLUMNS, ClaimSort
 from app.queries.pagination import encode_cursor
-from app.schemas.claims import ClaimSort
 from scripts.generate import generate
 
 pytestmark = [
@@ -95,8 +96,8 @@ def cases(engine: Engine) -> list[Case]:
         Case("subject", ClaimFilters(subject=["dprk-forces"])),
         Case("event", ClaimFilters(event=[top_event])),
         Case("two events", ClaimFilters(event=[top_event, other_event])),
-        Case("qualifier", ClaimFilters(qualifier=["range"])),
-        Case("two qualifiers", ClaimFilters(qualifier=["at_most", "range"])),
+        Case("qualifier", ClaimFilters(qualifier=[Qualifier.range])),
+        Case("two qualifiers", ClaimFilters(qualifier=[Qualifier.at_most, Qualifier.range])),
         Case("stated month", ClaimFilters(**march)),
         Case(
             "stated day",
@@ -123,7 +124,9 @@ def cases(engine: Engine) -> list[Case]:
         Case(
             "two metrics + subject + qualifier",
             ClaimFilters(
-                metric=["killed", "wounded"], subject=["russian-forces"], qualifier=["exact"]
+                metric=["killed", "wounded"],
+                subject=["russian-forces"],
+                qualifier=[Qualifier.exact],
             ),
         ),
         Case("source", ClaimFilters(source=[source]), bounded="key"),
@@ -159,7 +162,7 @@ def reference_page(
     conn: Connection, filters: ClaimFilters, sort: ClaimSort, limit: int
 ) -> list[str]:
     """The same page by the plainest query: the filters, ORDER BY, LIMIT."""
-    column = claim_queries.SORT_COLUMNS[sort.value.lstrip("-")]
+    column = SORT_COLUMNS[sort.value.lstrip("-")]
     desc = sort.value.startswith("-")
     order = (column.desc(), claim_t.c.id.desc()) if desc else (column, claim_t.c.id)
     query = select(claim_t.c.id).where(*filter_conditions(conn, filters))
@@ -257,7 +260,7 @@ def vm_steps(conn: Connection, run: Any) -> int:
 def test_a_deep_keyset_page_costs_what_the_first_costs(
     engine: Engine, name: str, filters: ClaimFilters, sort: ClaimSort, where: str
 ) -> None:
-    column = claim_queries.SORT_COLUMNS[sort.value.lstrip("-")].name
+    column = SORT_COLUMNS[sort.value.lstrip("-")].name
     direction = "DESC" if sort.value.startswith("-") else "ASC"
     with engine.connect() as conn:
         total = _one(conn, f"SELECT count(*) FROM claim WHERE {where or '1'}")

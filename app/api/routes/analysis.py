@@ -2,26 +2,24 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
-from app.api.deps import (
-    MAX_TEXT_LENGTH,
-    CursorQuery,
-    MetricsQuery,
-    SubjectsQuery,
-    WorkerDep,
-    repeatable,
-)
+from app.api.deps import CursorQuery, WorkerDep, claim_filters_dependency, repeatable
 from app.api.errors import INVALID
 from app.api.responses import json_response
+from app.api.strict import StrictQueryRoute
 from app.models.search import SearchKind
 from app.queries import disagreements, search
+from app.queries.claim_filters import MAX_TEXT_LENGTH, ClaimFilters
 from app.queries.errors import InvalidParameterError
 from app.queries.pagination import decode_cursor, encode_cursor
 from app.schemas.analysis import DisagreementPage, SearchHitPage
 
-router = APIRouter(tags=["analysis"])
+DisagreementFiltersDep = Annotated[
+    ClaimFilters, Depends(claim_filters_dependency(exclude=frozenset({"speaker"})))
+]
+router = APIRouter(route_class=StrictQueryRoute, tags=["analysis"])
 MAX_SEARCH_PAGE = 100
 
 
@@ -90,8 +88,7 @@ async def search_all(
 )
 async def list_disagreements(
     worker: WorkerDep,
-    metric: MetricsQuery = [],  # noqa: B006
-    subject: SubjectsQuery = [],  # noqa: B006
+    filters: DisagreementFiltersDep,
     speaker: Annotated[
         list[str],
         repeatable("Pairs where either claim is by this speaker (id or alias).", "syrskyi"),
@@ -106,20 +103,26 @@ async def list_disagreements(
     same start and ends within 7 days (bands must overlap) or nested windows (the shorter
     window may not claim more). "approximately" means ±10 %, "nearly" [-10 %, 0].
 
+    Takes the claim filters of `listClaims` (but `speaker`, which keeps the pairs where
+    either claim is by that speaker). `comparison` says how many pairs were compared and why
+    the others do not conflict, so an empty list is an answer.
+
     A request too broad to compare (over 200,000 claims, or over 1,000,000 pairs of claims
     close in time) is refused with 422: narrow it with `metric` and `subject`.
     """
     offset = _offset(cursor, "disagreements")
-    page, total = await worker(
+    page, comparison = await worker(
         lambda conn: disagreements.list_disagreements(
-            conn, metric=metric, subject=subject, speaker=speaker, offset=offset, limit=limit
+            conn, filters=filters, speaker=speaker, offset=offset, limit=limit
         )
     )
+    total = comparison["conflicting"]
     more = offset + limit < total
     return json_response(
         {
             "items": page,
             "next_cursor": encode_cursor("disagreements", offset + limit, "") if more else None,
             "total": total,
+            "comparison": comparison,
         }
     )

@@ -16,11 +16,13 @@ from app.api.deps import (
 )
 from app.api.errors import INVALID, not_found
 from app.api.responses import json_response
+from app.api.strict import StrictQueryRoute
 from app.queries import claims, facets
+from app.queries.keyset import ClaimSort
 from app.schemas.analysis import ClaimFacets
-from app.schemas.claims import ClaimPage, ClaimPublic, ClaimSort
+from app.schemas.claims import ClaimPage, ClaimPublic
 
-router = APIRouter(prefix="/v1/claims", tags=["claims"])
+router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/claims", tags=["claims"])
 
 
 @router.get(

@@ -6,23 +6,22 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from app.api.deps import (
-    MAX_TEXT_LENGTH,
     ConnDep,
     CountQuery,
     CursorQuery,
     LimitQuery,
-    first_day,
+    date_bound,
     id_path,
-    last_day,
     repeatable,
 )
 from app.api.errors import INVALID, not_found
 from app.api.responses import json_response
-from app.dates import PARTIAL_DATE_PATTERN
+from app.api.strict import StrictQueryRoute
 from app.queries import events
+from app.queries.claim_filters import MAX_TEXT_LENGTH, lower_bound, upper_bound
 from app.schemas.events import EventPage, EventPublic
 
-router = APIRouter(prefix="/v1/events", tags=["events"])
+router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/events", tags=["events"])
 
 
 @router.get(
@@ -37,21 +36,16 @@ async def list_events(
     conn: ConnDep,
     date_from: Annotated[
         str | None,
-        Query(
-            alias="from",
-            pattern=PARTIAL_DATE_PATTERN,
-            description="Events whose dates overlap from this date on (YYYY-MM-DD, YYYY-MM, "
+        date_bound(
+            "Events whose dates overlap from this date on (YYYY-MM-DD, YYYY-MM, "
             "YYYY); undated events never match a date filter.",
-            examples=["2024-10-15"],
+            "2024-10-15",
+            alias="from",
         ),
     ] = None,
     date_to: Annotated[
         str | None,
-        Query(
-            alias="to",
-            pattern=PARTIAL_DATE_PATTERN,
-            description="Events whose dates overlap up to this date.",
-        ),
+        date_bound("Events whose dates overlap up to this date.", alias="to"),
     ] = None,
     type: Annotated[
         str | None,
@@ -79,8 +73,8 @@ async def list_events(
 ) -> Response:
     """List events, by id; "October 2024" (month precision) matches a query for 2024-10-15."""
     filters = events.EventFilters(
-        date_from=first_day("from", date_from),
-        date_to=last_day("to", date_to),
+        date_from=lower_bound("from", date_from),
+        date_to=upper_bound("to", date_to),
         type=type,
         entity=entity,
         q=q,

@@ -9,10 +9,11 @@ from starlette.responses import StreamingResponse
 
 from app.api.deps import ClaimFiltersDep, ConnDep
 from app.api.errors import INVALID
+from app.api.strict import StrictQueryRoute
 from app.queries import claims, export
-from app.queries.claims import ClaimFilters
+from app.queries.claim_filters import ClaimFilters
 
-router = APIRouter(prefix="/v1/export", tags=["export"])
+router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/export", tags=["export"])
 
 _HEADERS_DOC = {
     "X-Row-Count": {"description": "Number of claims in the file.", "schema": {"type": "integer"}},

@@ -5,10 +5,11 @@ from starlette.responses import Response
 
 from app.api.deps import WorkerDep
 from app.api.responses import json_response
+from app.api.strict import StrictQueryRoute
 from app.queries import stats
 from app.schemas.stats import Health, Stats
 
-router = APIRouter(tags=["meta"])
+router = APIRouter(route_class=StrictQueryRoute, tags=["meta"])
 
 
 @router.get(

@@ -8,10 +8,11 @@ from starlette.responses import PlainTextResponse, Response
 from app.api.deps import ConnDep, CountQuery, CursorQuery, LimitQuery, id_path
 from app.api.errors import INVALID, not_found
 from app.api.responses import json_response
+from app.api.strict import StrictQueryRoute
 from app.queries import sources
 from app.schemas.sources import SourcePage, SourcePublic
 
-router = APIRouter(prefix="/v1/sources", tags=["sources"])
+router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/sources", tags=["sources"])
 
 
 SourceIdPath = Annotated[str, id_path("source", "general-staff-kursk-operation-summary-2025-02-06")]

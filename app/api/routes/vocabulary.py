@@ -1,8 +1,9 @@
 """`/v1/metrics`, `/v1/entities`, `/v1/speakers`: the vocabulary and its counts."""
 
+from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
 from app.api.deps import (
@@ -10,25 +11,27 @@ from app.api.deps import (
     CountQuery,
     CursorQuery,
     LimitQuery,
-    SpeakersQuery,
-    SubjectsQuery,
     WorkerDep,
-    first_day,
+    claim_filters_dependency,
+    date_bound,
     id_path,
-    last_day,
 )
 from app.api.errors import INVALID, not_found
 from app.api.responses import json_response
-from app.dates import PARTIAL_DATE_PATTERN
+from app.api.strict import StrictQueryRoute
 from app.models.entity import EntityKind
 from app.queries import series, vocabulary
-from app.queries.claims import ClaimFilters
+from app.queries.claim_filters import ClaimFilters, lower_bound, upper_bound
+from app.queries.errors import InvalidParameterError
 from app.schemas.analysis import MetricSeries
 from app.schemas.vocabulary import EntityPage, EntityPublic, MetricPage, MetricPublic
 
-metrics_router = APIRouter(prefix="/v1/metrics", tags=["metrics"])
-entities_router = APIRouter(prefix="/v1/entities", tags=["entities"])
-speakers_router = APIRouter(prefix="/v1/speakers", tags=["speakers"])
+SeriesFiltersDep = Annotated[
+    ClaimFilters, Depends(claim_filters_dependency(exclude=frozenset({"metric"})))
+]
+metrics_router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/metrics", tags=["metrics"])
+entities_router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/entities", tags=["entities"])
+speakers_router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/speakers", tags=["speakers"])
 
 MetricIdPath = Annotated[str, id_path("metric", "prisoners-captured")]
 METRIC_NOT_FOUND = not_found("metric", "/v1/metrics")
@@ -75,38 +78,44 @@ async def get_metric(worker: WorkerDep, metric_id: MetricIdPath) -> Response:
 async def list_metric_series(
     worker: WorkerDep,
     metric_id: MetricIdPath,
-    subject: SubjectsQuery = [],  # noqa: B006
-    speaker: SpeakersQuery = [],  # noqa: B006
+    filters: SeriesFiltersDep,
     date_from: Annotated[
         str | None,
-        Query(
-            alias="from",
-            pattern=PARTIAL_DATE_PATTERN,
-            description="Reference period overlaps from this date (YYYY-MM-DD, YYYY-MM, YYYY).",
+        date_bound(
+            "Same as `period_from` (kept for compatibility; give one of the two).", alias="from"
         ),
     ] = None,
     date_to: Annotated[
         str | None,
-        Query(
-            alias="to",
-            pattern=PARTIAL_DATE_PATTERN,
-            description="Reference period overlaps up to this date.",
-        ),
+        date_bound("Same as `period_to` (kept for compatibility).", alias="to"),
     ] = None,
-    include_narrower: Annotated[bool, Query(description="Add claims on narrower metrics.")] = False,
 ) -> Response:
     """Get a metric's claims as time series: one line per speaker and subject, each point
-    with value, low/high band, claim id and stated date, ordered by reference date."""
-    filters = ClaimFilters(
-        speaker=speaker,
-        subject=subject,
-        include_narrower=include_narrower,
-        period_from=first_day("from", date_from),
-        period_to=last_day("to", date_to),
-    )
+    with value, low/high band, claim id and stated date, ordered by reference date.
+
+    Takes the claim filters of `listClaims` (the metric is the path's), e.g. `speaker`,
+    `subject`, `period_from`, `include_narrower`, `latest`."""
+    filters = _with_legacy_bounds(filters, date_from, date_to)
     return json_response(
         await worker(lambda conn: series.metric_series(conn, metric_id=metric_id, filters=filters))
     )
+
+
+def _with_legacy_bounds(
+    filters: ClaimFilters, date_from: str | None, date_to: str | None
+) -> ClaimFilters:
+    """`from`/`to` are the period bounds under their first names; naming one twice is a 422."""
+    for legacy, value, current, name in (
+        ("from", date_from, filters.period_from, "period_from"),
+        ("to", date_to, filters.period_to, "period_to"),
+    ):
+        if value is not None and current is not None:
+            raise InvalidParameterError(legacy, f"give either {legacy} or {name}, not both")
+    period_from = lower_bound("from", date_from) or filters.period_from
+    period_to = upper_bound("to", date_to) or filters.period_to
+    if period_from and period_to and period_from > period_to:
+        raise InvalidParameterError("to", "the lower bound is after the upper bound")
+    return replace(filters, period_from=period_from, period_to=period_to)
 
 
 @entities_router.get(

@@ -1,0 +1,161 @@
+"""Response records: database rows turned into the dicts the API serves.
+
+One function per public schema (`claim_record` is `ClaimPublic`, ...), in one place, so that
+every endpoint that shows a claim, a date or a figure shows it the same way;
+tests/test_records.py checks each record's keys against its schema's fields. Routes serialise
+these dicts with orjson directly (app.api.responses), so what is built here is what is sent.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from app.dates import date_text
+
+
+def number(value: float | None) -> float | int | None:
+    """38000.0 -> 38000: figures read as written; fractional values stay floats."""
+    return int(value) if value is not None and value.is_integer() else value
+
+
+def citation_record(row: Any) -> dict[str, Any]:
+    """A claim or event citation row (joined with its source's title)."""
+    return {
+        "source_id": row.source_id,
+        "source_title": row.source_title,
+        "quote": row.quote,
+        "char_start": row.char_start,
+        "char_end": row.char_end,
+    }
+
+
+def claim_record(row: Any, citations: list[dict[str, Any]]) -> dict[str, Any]:
+    """A claim row (joined with its metric, speaker, subject and event) as `ClaimPublic`."""
+    m = row._mapping
+    return {
+        "id": m["id"],
+        "metric": {
+            "id": m["metric_id"],
+            "name": m["metric_name"],
+            "unit": m["unit"],
+            "kind": m["metric_kind"],
+        },
+        "subject": {"id": m["subject_id"], "name": m["subject_name"]},
+        "speaker": {"id": m["speaker_id"], "name": m["speaker_name"]},
+        "value": number(m["value"]),
+        "qualifier": m["qualifier"],
+        "hedge": m["hedge"],
+        "value_low": number(m["value_low"]),
+        "value_high": number(m["value_high"]),
+        "unit": m["unit"],
+        "place": m["place"],
+        "period_start": date_text(m["period_start"], m["period_start_precision"]),
+        "period_start_precision": m["period_start_precision"],
+        "period_end": date_text(m["period_end"], m["period_end_precision"]),
+        "period_end_precision": m["period_end_precision"],
+        "stated_on": date_text(m["stated_on"], m["stated_on_precision"]),
+        "stated_on_precision": m["stated_on_precision"],
+        "event": {"id": m["event_id"], "title": m["event_title"]} if m["event_id"] else None,
+        "note": m["note"],
+        "citations": citations,
+    }
+
+
+def series_point(row: Any) -> dict[str, Any] | None:
+    """A claim as a point of a time series (`SeriesPoint`), placed by its period end (the
+    as-of date) if known, else by its stated date; None when it has neither."""
+    if row.period_end is not None:
+        reference = (row.period_end, row.period_end_precision, "period_end")
+    elif row.stated_on is not None:
+        reference = (row.stated_on, row.stated_on_precision, "stated_on")
+    else:
+        return None
+    return {
+        "claim_id": row.id,
+        "reference_date": date_text(reference[0], reference[1]),
+        "reference_precision": reference[1],
+        "reference_basis": reference[2],
+        "value": number(row.value),
+        "value_low": number(row.value_low),
+        "value_high": number(row.value_high),
+        "qualifier": row.qualifier,
+        "hedge": row.hedge,
+        "stated_on": date_text(row.stated_on, row.stated_on_precision),
+        "stated_on_precision": row.stated_on_precision,
+        "metric_id": row.metric_id,
+    }
+
+
+def metric_record(
+    row: Any, *, narrower_ids: list[str], claim_count: int, claim_count_with_narrower: int
+) -> dict[str, Any]:
+    """A metric row with its links and counts, as `MetricPublic`."""
+    return {
+        "id": row.id,
+        "name": row.name,
+        "unit": row.unit,
+        "kind": row.kind,
+        "description": row.description,
+        "broader_id": row.broader_id,
+        "narrower_ids": narrower_ids,
+        "claim_count": claim_count,
+        "claim_count_with_narrower": claim_count_with_narrower,
+    }
+
+
+def entity_record(row: Any, aliases: list[str]) -> dict[str, Any]:
+    """An entity row with its claim counts, as `EntityPublic`; `aliases` are the other
+    names (id and display name left out)."""
+    m = row._mapping
+    return {
+        "id": m["id"],
+        "name": m["name"],
+        "kind": m["kind"],
+        "role": m["role"],
+        "side": m["side"],
+        "description": m["description"],
+        "aliases": [a for a in aliases if a not in (m["id"], m["name"])],
+        "claims_as_speaker": m["claims_as_speaker"],
+        "claims_as_subject": m["claims_as_subject"],
+    }
+
+
+def event_record(row: Any, details: Mapping[str, list[Any]]) -> dict[str, Any]:
+    """An event row plus its entities, citations and claim ids, as `EventPublic`."""
+    m = row._mapping
+    return {
+        "id": m["id"],
+        "title": m["title"],
+        "type": m["type"],
+        "description": m["description"],
+        "start_on": date_text(m["start_on"], m["start_on_precision"]),
+        "start_on_precision": m["start_on_precision"],
+        "end_on": date_text(m["end_on"], m["end_on_precision"]),
+        "end_on_precision": m["end_on_precision"],
+        "place": m["place"],
+        "note": m["note"],
+        "entities": details["entities"],
+        "citations": details["citations"],
+        "claim_ids": details["claim_ids"],
+    }
+
+
+def source_record(row: Any) -> dict[str, Any]:
+    """A source row (without its text) with its claim and event counts, as `SourcePublic`."""
+    m = row._mapping
+    return {
+        "id": m["id"],
+        "title": m["title"],
+        "publisher": m["publisher"],
+        "author": m["author"],
+        "url": m["url"],
+        "published_on": date_text(m["published_on"], m["published_on_precision"]),
+        "published_on_precision": m["published_on_precision"],
+        "published_on_basis": m["published_on_basis"],
+        "language": m["language"],
+        "file_name": m["file_name"],
+        "sha256": m["sha256"],
+        "char_count": m["char_count"],
+        "note": m["note"],
+        "claim_count": m["claim_count"],
+        "event_count": m["event_count"],
+    }
