@@ -19,7 +19,7 @@ from scripts.seed import main as seed_main
 from tests.loader.test_seed_script import STEM_003, edit
 
 ARTICLE = f"sources/{STEM_003}.yaml"
-VALUE_909_LINE = 230  # `value: 909` of claims[16] in the 003 annotations
+VALUE_909 = "value: 909"  # of claims[16] in the 003 annotations
 
 
 def billion_laughs() -> str:
@@ -53,15 +53,15 @@ def write_article(text: str | bytes) -> Callable[[Path], None]:
 
 
 def set_value(value: str) -> Callable[[Path], None]:
-    return lambda seeds: edit(seeds, STEM_003, "value: 909", f"value: {value}")
+    return lambda seeds: edit(seeds, STEM_003, VALUE_909, f"value: {value}")
 
 
-# (mutation, file relative to seeds/, line, field, reason)
+# (mutation, file relative to seeds/, line (or the text the mutation edits), field, reason)
 CASES = [
     pytest.param(
         set_value(".nan"),
         ARTICLE,
-        VALUE_909_LINE,
+        VALUE_909,
         "claims[16].value",
         "Input should be a finite number",
         id="nan",
@@ -69,7 +69,7 @@ CASES = [
     pytest.param(
         set_value(".inf"),
         ARTICLE,
-        VALUE_909_LINE,
+        VALUE_909,
         "claims[16].value",
         "Input should be a finite number",
         id="inf",
@@ -77,7 +77,7 @@ CASES = [
     pytest.param(
         set_value("-.inf"),
         ARTICLE,
-        VALUE_909_LINE,
+        VALUE_909,
         "claims[16].value",
         "Input should be a finite number",
         id="minus-inf",
@@ -85,7 +85,7 @@ CASES = [
     pytest.param(
         set_value("1e400"),
         ARTICLE,
-        VALUE_909_LINE,
+        VALUE_909,
         "claims[16].value",
         "Input should be a finite number",
         id="1e400",
@@ -93,7 +93,7 @@ CASES = [
     pytest.param(
         set_value("9" * 5000),
         ARTICLE,
-        VALUE_909_LINE,
+        VALUE_909,
         "(yaml)",
         "a number of 5,000 characters; at most 64",
         id="5000-digits",
@@ -101,7 +101,7 @@ CASES = [
     pytest.param(
         set_value("true"),
         ARTICLE,
-        VALUE_909_LINE,
+        VALUE_909,
         "claims[16].value",
         "true is a boolean, not a number",
         id="boolean",
@@ -109,7 +109,7 @@ CASES = [
     pytest.param(
         set_value("'909'"),
         ARTICLE,
-        VALUE_909_LINE,
+        VALUE_909,
         "claims[16].value",
         "Input should be a valid number",
         id="quoted-number",
@@ -208,7 +208,7 @@ CASES = [
     pytest.param(
         lambda s: edit(s, STEM_003, "stated_on: 2025-02-06", "stated_on: '٢٠٢٥-02-06'"),
         ARTICLE,
-        28,
+        "stated_on: 2025-02-06",
         "claims[0].stated_on",
         "'٢٠٢٥-02-06' is not a date: expected YYYY-MM-DD",
         id="arabic-indic-date",
@@ -222,10 +222,13 @@ def test_hostile_file_is_one_located_error(
     capsys: pytest.CaptureFixture[str],
     mutate: Callable[[Path], None],
     file: str,
-    line: int,
+    line: int | str,
     field: str,
     reason: str,
 ) -> None:
+    if isinstance(line, str):  # the line the mutation edits (its first occurrence)
+        lines = (seeds_copy / ARTICLE).read_text(encoding="utf-8").splitlines()
+        line = next(i for i, text in enumerate(lines, start=1) if line in text)
     mutate(seeds_copy)
     code, errors = check(seeds_copy, capsys)
     assert code == 1

@@ -68,6 +68,7 @@ def test_a_second_loader_refuses_after_a_bounded_wait(
 
 def test_a_second_loader_waits_for_the_first(tmp_path: Path, dataset: Dataset) -> None:
     db = tmp_path / "facts.db"
+    claims = len(dataset.rows("claim"))
     released = threading.Event()
 
     def hold_then_release() -> None:
@@ -82,14 +83,15 @@ def test_a_second_loader_waits_for_the_first(tmp_path: Path, dataset: Dataset) -
     holder.join()
     assert time.monotonic() - started >= 0.5  # it waited for the lock, then loaded
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM claim").fetchone() == (44,)
+        assert conn.execute("SELECT count(*) FROM claim").fetchone() == (claims,)
 
 
-def test_two_loads_at_once_both_succeed(seeds_copy: Path, tmp_path: Path) -> None:
+def test_two_loads_at_once_both_succeed(seeds_copy: Path, tmp_path: Path, dataset: Dataset) -> None:
     """Before: the second load deleted the first's temporary file and the first crashed.
     Now the first (a subprocess, slowed inside its insert) holds the lock; the second
     waits for it, then loads."""
     db = tmp_path / "facts.db"
+    claims = len(dataset.rows("claim"))
     slow_first = (
         "import sys, time\n"
         "sys.path.insert(0, sys.argv[1])\n"
@@ -119,7 +121,7 @@ def test_two_loads_at_once_both_succeed(seeds_copy: Path, tmp_path: Path) -> Non
     assert first.returncode == 0, err
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert conn.execute("SELECT count(*) FROM claim").fetchone() == (44,)
+        assert conn.execute("SELECT count(*) FROM claim").fetchone() == (claims,)
     assert list(tmp_path.glob("facts.db.loading-*")) == []
 
 
