@@ -158,3 +158,20 @@ def test_the_seed_data_draws_no_event_link_warning() -> None:
     from tests.conftest import SEEDS
 
     assert [str(w) for w in build_dataset(parse_seeds(SEEDS)).warnings] == []
+
+
+def test_linking_another_event_still_warns(seeds_copy: Path) -> None:
+    edit(seeds_copy, STEM_003, "events:\n", EVENT_AT_909)
+    edit(
+        seeds_copy,
+        STEM_003,
+        "value: 909\n",
+        "value: 909\n    event: ukraine-confirms-kursk-operation\n",
+    )
+    warnings = build_dataset(parse_seeds(seeds_copy)).warnings
+    assert [(w.field, w.line) for w in warnings] == [
+        (
+            "claims[16].event",
+            line_of(seeds_copy, STEM_003, "event: ukraine-confirms-kursk-operation"),
+        )
+    ]
