@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 
 from app.api.caching import HttpCacheMiddleware
 from app.api.dataset import ServedDataset
@@ -14,6 +15,7 @@ from app.api.docs import install_docs
 from app.api.errors import install_error_handlers
 from app.api.routes import analysis, claims, events, export, meta, sources, vocabulary
 from app.db import create_read_engine
+from app.explorer import router as explorer
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """\
@@ -84,8 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         analysis.router,
         export.router,
         meta.router,
+        explorer.router,
     ):
         app.include_router(router)
+    app.mount(explorer.STATIC_URL, StaticFiles(directory=explorer.STATIC_DIR), name="explorer")
     app.add_middleware(
         HttpCacheMiddleware,
         dataset=dataset,

@@ -18,6 +18,7 @@ from app.loader.parse import parse_seeds
 from app.loader.write import write_dataset
 from app.main import create_app
 from app.settings import PROJECT_ROOT, Settings
+from tests.live import LiveServer
 
 SEEDS = PROJECT_ROOT / "seeds"
 
@@ -48,3 +49,14 @@ def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of `uvicorn app.main:app` serving the seed-loaded database."""
+    server = LiveServer(database_url, tmp_path_factory.mktemp("uvicorn") / "uvicorn.log")
+    try:
+        server.wait_until_up()
+        yield server.url
+    finally:
+        server.stop()

@@ -32,10 +32,15 @@ class _Entry:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 64
 
 
+# The explorer's templates, stylesheet and script shape its pages as much as the Python does.
+CODE_SUFFIXES = (".py", ".html", ".css", ".js")
+
+
 def _code_version() -> str:
     """A hash of the application's code and installed framework versions."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).resolve().parent.parent.rglob("*.py")):
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted(p for p in root.rglob("*") if p.suffix in CODE_SUFFIXES):
         digest.update(path.read_bytes())
     for package in ("fastapi", "pydantic", "sqlalchemy", "fastapi-offline"):
         with contextlib.suppress(metadata.PackageNotFoundError):

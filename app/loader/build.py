@@ -12,6 +12,8 @@ from app.loader.errors import SeedError, SeedValidationError, SeedWarning, print
 from app.loader.numerals import uncovered_numerals
 from app.loader.parse import ParsedFile, ParsedSeeds, SourceDocument
 from app.loader.schema import CitationSpec, ClaimSpec, EntitySpec, EventSpec, SourceFile
+from app.loader.search_text import claim_search_body, event_search_body
+from app.loader.synonyms import synonym_rows
 from app.loader.units import UNIT_RULES, unknown_unit
 from app.models.entity import alias_key
 from app.models.metric import MetricKind
@@ -78,6 +80,7 @@ class _Builder:
         self._duplicates()
         self._entities()
         self._metrics()
+        self._synonyms()
         for doc in self.seeds.sources:
             self._source(doc)
         for doc in self.seeds.sources:
@@ -207,6 +210,13 @@ class _Builder:
             depth, cursor = depth + 1, self.metrics[cursor].broader
         return depth
 
+    def _synonyms(self) -> None:
+        parsed = self.seeds.synonyms
+        if parsed is not None:
+            rows, errors = synonym_rows(parsed.spec.synonyms, parsed.error)
+            self.dataset.rows("search_synonym").extend(rows)
+            self.errors.extend(errors)
+
     # -- sources --------------------------------------------------------------------------
     def _source(self, doc: SourceDocument) -> None:
         spec = doc.annotations.spec.source
@@ -299,7 +309,7 @@ class _Builder:
                 "kind": "event",
                 "ref_id": event.id,
                 "title": event.title,
-                "body": " ".join(filter(None, [event.description, event.place, *quotes])),
+                "body": event_search_body(event, quotes, self.entity_names),
             }
         )
 
@@ -408,7 +418,9 @@ class _Builder:
                 "ref_id": claim.id,
                 "title": f"{self.entity_names.get(claim.speaker, claim.speaker)}: "
                 f"{metric.name if metric else claim.metric}",
-                "body": " ".join(cite.quote for cite in claim.citations),
+                "body": claim_search_body(
+                    claim, [cite.quote for cite in claim.citations], self.entity_names
+                ),
             }
         )
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from app.loader.errors import SeedError, SeedValidationError
 from app.loader.schema import EntitiesFile, MetricsFile, SourceFile
+from app.loader.synonyms import SynonymsFile
 from app.loader.yaml_files import (
     MAX_TEXT_BYTES,
     decode_utf8,
@@ -21,6 +22,7 @@ from app.loader.yaml_files import (
 
 ENTITIES_FILE = Path("vocabulary/entities.yaml")
 METRICS_FILE = Path("vocabulary/metrics.yaml")
+SYNONYMS_FILE = Path("vocabulary/synonyms.yaml")
 SOURCES_DIR = Path("sources")
 
 M = TypeVar("M", bound=BaseModel)
@@ -56,6 +58,8 @@ class ParsedSeeds:
     sources: list[SourceDocument]
     version: str
     errors: list[SeedError] = field(default_factory=list)
+    # Search synonyms; None for a dataset without any (the generated one).
+    synonyms: ParsedFile[SynonymsFile] | None = None
 
 
 def _parse(path: Path, model: type[M], errors: list[SeedError]) -> ParsedFile[M] | None:
@@ -144,9 +148,12 @@ def parse_seeds(root: Path) -> ParsedSeeds:
         if document is not None:
             read_files += [path, document.text_path]
             sources.append(document)
+    synonyms = _guarded(errors, _parse, root / SYNONYMS_FILE, SynonymsFile, errors)
+    read_files.append(root / SYNONYMS_FILE)
     if errors or entities is None or metrics is None:
         raise SeedValidationError(errors)
-    return ParsedSeeds(root, entities, metrics, sources, dataset_version(root, read_files))
+    version = dataset_version(root, read_files)
+    return ParsedSeeds(root, entities, metrics, sources, version, synonyms=synonyms)
 
 
 def _guarded(

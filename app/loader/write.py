@@ -50,6 +50,7 @@ TABLE_ORDER = (
     "claim",
     "citation",
     "search_document",
+    "search_synonym",
 )
 TEMP_SUFFIX = ".loading"
 LOCK_SUFFIX = ".lock"

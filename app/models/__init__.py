@@ -6,7 +6,7 @@ from app.models.dataset import DatasetInfo
 from app.models.entity import Entity, EntityAlias
 from app.models.event import Event, EventCitation, EventEntity
 from app.models.metric import Metric
-from app.models.search import SearchDocument
+from app.models.search import SearchDocument, SearchSynonym
 from app.models.source import Source
 
 __all__ = [
@@ -22,5 +22,6 @@ __all__ = [
     "EventEntity",
     "Metric",
     "SearchDocument",
+    "SearchSynonym",
     "Source",
 ]

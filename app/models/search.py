@@ -5,12 +5,29 @@ index over a stored, generated `tsvector` column (`search_tsv`); both are create
 migrations, not by the models.
 """
 
+import re
 from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.base import SLUG_MAX, binary_text
+
+# A word as both full-text tokenizers see one: letters and digits (`_` and punctuation
+# separate words, as in FTS5's unicode61 and in the PostgreSQL document expression).
+WORD = r"[^\W_]+"
+_WORD_RE = re.compile(WORD)
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a text, lower-cased, as search compares them."""
+    return [word.casefold() for word in _WORD_RE.findall(text)]
+
+
+def term_key(text: str) -> str:
+    """How a synonym term is looked up: its words, lower-cased, joined by one space
+    ("Prisoners-of-war" and "prisoners of war" are the same term)."""
+    return " ".join(search_words(text))
 
 
 class SearchKind(StrEnum):
@@ -31,3 +48,15 @@ class SearchDocument(SQLModel, table=True):
     ref_id: str = Field(max_length=SLUG_MAX, sa_type=binary_text(SLUG_MAX))
     title: str
     body: str
+
+
+class SearchSynonym(SQLModel, table=True):
+    """One term of a synonym group (seeds/vocabulary/synonyms.yaml), looked up at query time:
+    a query word or word sequence whose key is here matches any term of its group."""
+
+    __tablename__ = "search_synonym"
+
+    # The term's words, lower-cased and joined by one space (app.queries.search.term_key).
+    term_key: str = Field(primary_key=True, sa_type=binary_text())
+    term: str
+    group_id: int = Field(index=True)

@@ -350,7 +350,10 @@ class ClaimFilters:
     q: str | None = _filter(
         Param(
             str | None,
-            "Full-text search over the claim's quotes; words are ANDed, `word*` is a prefix.",
+            "Full-text search over the claim's quotes, place, note, metric name and "
+            'speaker/subject names; words are ANDed, `"a phrase"` matches those words in '
+            "that order, `word*` is a prefix; names match through every alias (`Зеленський`), "
+            "terms through their synonym group (`POW`).",
             "prisoner",
             {"min_length": 1, "max_length": MAX_TEXT_LENGTH},
         ),

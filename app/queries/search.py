@@ -1,8 +1,30 @@
-"""Full-text search over claim quotes, events and source texts.
+"""Full-text search over claims, events and source texts, with phrases, synonyms and names.
 
-User text never reaches the FTS parser as syntax: it is split into words, each quoted, so
-`"`, `*`, `NEAR`, `OR` or unbalanced brackets are just words. A trailing `*` on a word asks
-for a prefix match.
+What a query means (both engines alike):
+- words are all required (AND); `word*` is a prefix; words joined by `-`, `'`, `.`, `,` or `/`
+  without spaces ("air-defence", "38,000", "Kursk's") are a phrase;
+- a double-quoted phrase, `"taken prisoner"`, matches those words in that order;
+- a word or an unquoted run of words that is a term of a synonym group (the `search_synonym`
+  table, from seeds/vocabulary/synonyms.yaml) matches any term of its group: `POW` is
+  `(POW OR POWs OR "prisoner of war" OR ... OR "taken prisoner")`;
+- one that is an entity's name or alias (`entity_alias`: "Зеленський", "Syrsky") matches
+  any of that entity's names and aliases. The loader writes each claim's speaker and subject
+  names (and an event's entities') into its search document, so every spelling of a person
+  finds the claims they made or are the subject of, and the texts that name them;
+- quoted phrases and prefixes are taken as typed, never expanded; the longest run wins
+  ("prisoners of war" before "war", "Oleksandr Syrsky" before "Syrsky").
+Limits: the first MAX_WORDS words count; a query expands to at most MAX_PHRASES phrases in all
+(a run whose expansion would pass that is searched as typed).
+
+Aliases are expanded here rather than written into every document: an entity has up to a
+dozen spellings, and on a generated dataset (scripts/generate.py, 20,000 claims) writing
+them all into each claim made the claims' search text 2.7 times longer (every claim about
+Russian forces carried ten spellings of them). Expanded here, every spelling of a name gives
+the same answer.
+
+User text never reaches the FTS parser as syntax: it is split into words (letters and digits
+only) and the expression is built from them, so `"`, `*`, `NEAR`, `OR` or unbalanced brackets
+are never operators.
 
 SQLite uses FTS5 (`porter unicode61`, bm25 ranking). PostgreSQL uses a GIN index over a
 tsvector built to match the same words: punctuation separates words, ASCII words go through
@@ -12,6 +34,8 @@ their relevance scores (bm25 vs ts_rank) differ, so hits may come in a different
 """
 
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -25,29 +49,171 @@ from sqlalchemy import (
     text,
 )
 
-from app.models import SearchDocument
-from app.models.search import SearchKind
+from app.models import EntityAlias, SearchDocument, SearchSynonym
+from app.models.entity import alias_key
+from app.models.search import WORD, SearchKind, search_words
 from app.queries.errors import InvalidParameterError
 
 doc_t = SearchDocument.__table__  # type: ignore[attr-defined]
-_WORD_RE = re.compile(r"\w+\*?", re.UNICODE)
+synonym_t = SearchSynonym.__table__  # type: ignore[attr-defined]
+alias_t = EntityAlias.__table__  # type: ignore[attr-defined]
 MAX_WORDS = 16
+MAX_PHRASES = 64
+# A quoted phrase, or a unit of unquoted text: a word or words joined by connectors,
+# optionally ending in `*`.
+_TOKEN_RE = re.compile(rf'"(?P<quoted>[^"]*)"|(?P<unit>{WORD}(?:[-\'’.,/]{WORD})*)(?P<star>\*?)')
 
 
-def _words(q: str) -> list[str]:
-    words = _WORD_RE.findall(q)[:MAX_WORDS]
-    if not words:
+@dataclass(frozen=True)
+class Phrase:
+    """Words that must stand in this order, lower-cased; the last one a prefix if `prefix`."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class _Unit:
+    phrase: Phrase
+    literal: bool  # quoted or a prefix: taken as typed, never expanded
+    start: int  # where it stands in q
+    end: int
+
+
+# What to match: every item required, any phrase of an item enough.
+Query = list[tuple[Phrase, ...]]
+
+
+def _units(q: str) -> list[_Unit]:
+    units: list[_Unit] = []
+    budget = MAX_WORDS
+    for match in _TOKEN_RE.finditer(q):
+        quoted = match.group("quoted")
+        words = search_words(quoted if quoted is not None else match.group("unit"))[:budget]
+        if not words:
+            continue
+        budget -= len(words)
+        prefix = bool(match.group("star")) and quoted is None
+        literal = quoted is not None or prefix
+        units.append(_Unit(Phrase(tuple(words), prefix), literal, match.start(), match.end()))
+        if budget == 0:
+            break
+    if not units:
         raise InvalidParameterError("q", "needs at least one letter or digit to search for")
-    return words
+    return units
 
 
-def fts5_query(q: str) -> str:
-    """A safe FTS5 MATCH expression: every word quoted, all required, `word*` = prefix."""
-    parts = []
-    for word in _words(q):
-        prefix = word.endswith("*")
-        parts.append('"' + word.rstrip("*").replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " AND ".join(parts)
+def _keys(q: str, run: Sequence[_Unit]) -> tuple[str, str]:
+    """What a run of unquoted units is looked up by: its words (a synonym term's key) and
+    the text as typed, normalised like entity aliases ("Russia's Defense Ministry")."""
+    words = " ".join(word for unit in run for word in unit.phrase.words)
+    return words, alias_key(q[run[0].start : run[-1].end])
+
+
+def _candidate_keys(q: str, units: list[_Unit]) -> set[str]:
+    """The keys of every run of unquoted units: each could be a synonym term or an alias."""
+    keys: set[str] = set()
+    for start in range(len(units)):
+        end = start
+        while end < len(units) and not units[end].literal:
+            end += 1
+            keys.update(_keys(q, units[start:end]))
+    return keys
+
+
+def build_query(q: str, expansions: Mapping[str, Sequence[str]]) -> Query:
+    """Parse q and expand its terms; `expansions` maps a key (see _keys) to what it also
+    matches: the terms of its synonym group, the names and aliases of its entity."""
+    units = _units(q)
+    query: Query = []
+    phrases = 0
+    at = 0
+    while at < len(units):
+        unit = units[at]
+        span = 1
+        alternatives: tuple[Phrase, ...] = (unit.phrase,)
+        # The longest run of unquoted units from here that has expansions, if they fit in
+        # what is left of the budget.
+        end = at
+        while end < len(units) and not units[end].literal:
+            end += 1
+        for stop in range(end, at, -1):
+            run = units[at:stop]
+            also = [t for key in dict.fromkeys(_keys(q, run)) for t in expansions.get(key, ())]
+            if not also:
+                continue
+            typed = Phrase(tuple(w for u in run for w in u.phrase.words))
+            others = (Phrase(tuple(search_words(term))) for term in also)
+            group = tuple(dict.fromkeys([typed, *(p for p in others if p.words)]))
+            if phrases + len(group) + (len(units) - stop) <= MAX_PHRASES:
+                span, alternatives = stop - at, group
+                break
+        phrases += len(alternatives)
+        query.append(alternatives)
+        at += span
+    return query
+
+
+# The lookup behind expansions(), built once (building a select costs more than running it):
+# a synonym term -> every term of its group, and an alias -> every name of its entity (its
+# id, also an alias row, left out); one statement, two indexed lookups.
+_member = synonym_t.alias("member")
+_name = alias_t.alias("name")
+_EXPANSIONS = (
+    select(
+        literal_column("0").label("source"),
+        synonym_t.c.term_key.label("key"),
+        _member.c.term.label("term"),
+        _member.c.term_key.label("term_key"),
+    )
+    .join(_member, _member.c.group_id == synonym_t.c.group_id)
+    .where(synonym_t.c.term_key.in_(bindparam("keys", expanding=True)))
+    .union_all(
+        select(
+            literal_column("1"),
+            alias_t.c.alias_key,
+            _name.c.alias,
+            _name.c.alias_key,
+        )
+        .join(_name, _name.c.entity_id == alias_t.c.entity_id)
+        .where(
+            alias_t.c.alias_key.in_(bindparam("alias_keys", expanding=True)),
+            _name.c.alias != _name.c.entity_id,
+        )
+    )
+    .order_by("source", "key", "term_key")
+)
+
+
+def expansions(conn: Connection, keys: set[str]) -> dict[str, list[str]]:
+    """key -> every term of its synonym group and every name of its entity."""
+    if not keys:
+        return {}
+    found: dict[str, list[str]] = {}
+    ordered = sorted(keys)
+    for _source, key, term, _ in conn.execute(
+        _EXPANSIONS, {"keys": ordered, "alias_keys": ordered}
+    ):
+        found.setdefault(key, []).append(term)
+    return found
+
+
+def parse(conn: Connection, q: str) -> Query:
+    """q as a query, expanded with the synonyms and entity aliases of the database."""
+    return build_query(q, expansions(conn, _candidate_keys(q, _units(q))))
+
+
+def fts5_query(query: Query) -> str:
+    """A safe FTS5 MATCH expression: every item required, each an OR of quoted phrases."""
+
+    def phrase(p: Phrase) -> str:
+        return '"' + " ".join(p.words) + '"' + ("*" if p.prefix else "")
+
+    items = [
+        phrase(alts[0]) if len(alts) == 1 else "(" + " OR ".join(map(phrase, alts)) + ")"
+        for alts in query
+    ]
+    return " AND ".join(items)
 
 
 # The expression of search_document's stored `search_tsv` column (migration 0004, GIN-indexed):
@@ -72,26 +238,49 @@ def pg_document(table: str) -> str:
     return f"{table}.search_tsv"
 
 
-def pg_tsquery(q: str, *, operator: str = "&") -> str:
-    """Text for `to_tsquery`: every word quoted and required (or, with `|`, any of them),
-    `word*` a prefix (`:*`). Words hold only letters, digits and `_`, so nothing in them is
-    tsquery syntax."""
-    parts = []
-    for word in _words(q):
-        prefix = word.endswith("*")
-        parts.append("'" + word.rstrip("*").replace("_", " ") + "'" + (":*" if prefix else ""))
-    return f" {operator} ".join(parts)
+def _pg_phrase(p: Phrase) -> str:
+    words = [f"'{w}'" for w in p.words]
+    if p.prefix:
+        words[-1] += ":*"
+    return words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")"
+
+
+def pg_tsquery(query: Query) -> str:
+    """Text for `to_tsquery`: items joined by `&`, each an OR of phrases `'w1' <-> 'w2'`, a
+    prefix ending in `:*`. Words hold only letters and digits, so nothing in them is tsquery
+    syntax."""
+    items = [
+        _pg_phrase(alts[0]) if len(alts) == 1 else "(" + " | ".join(map(_pg_phrase, alts)) + ")"
+        for alts in query
+    ]
+    return " & ".join(items)
+
+
+def pg_headline_tsquery(query: Query) -> str:
+    """What ts_headline marks: any phrase of the query, and each word the user typed on its
+    own too. ts_headline parses the raw text, where "2024-08-06" is 2024 and the numbers -08
+    and -06, so a typed phrase may not be found whole; its words then still are."""
+    phrases = [_pg_phrase(p) for alts in query for p in alts]
+    typed = [
+        _pg_phrase(Phrase((word,), alts[0].prefix and at == len(alts[0].words) - 1))
+        for alts in query
+        for at, word in enumerate(alts[0].words)
+    ]
+    return " | ".join(dict.fromkeys(phrases + typed))
 
 
 def _matching_rowids(conn: Connection, q: str) -> Select[Any]:
     """`search_document.id`s matching q, as a subquery, on either engine."""
+    query = parse(conn, q)
     if conn.dialect.name == "sqlite":
         return (
             select(literal_column("rowid"))
             .select_from(text("search_fts"))
-            .where(literal_column("search_fts").op("MATCH")(bindparam("fts_q", fts5_query(q))))
+            .where(literal_column("search_fts").op("MATCH")(bindparam("fts_q", fts5_query(query))))
         )
-    tsquery = func.to_tsquery(literal_column(f"'{PG_CONFIG}'"), bindparam("ts_q", pg_tsquery(q)))
+    tsquery = func.to_tsquery(
+        literal_column(f"'{PG_CONFIG}'"), bindparam("ts_q", pg_tsquery(query))
+    )
     document: ColumnElement[Any] = literal_column(pg_document(doc_t.name))
     return select(doc_t.c.id).where(document.op("@@")(tsquery))
 
@@ -130,6 +319,7 @@ def search(
 ) -> list[dict[str, Any]]:
     """Ranked hits with a snippet in which matches are wrapped in <mark>...</mark>."""
     kind_filter = [k.value for k in kinds] or [k.value for k in SearchKind]
+    parsed = parse(conn, q)
     if conn.dialect.name == "sqlite":
         query = text(
             "SELECT d.kind, d.ref_id, d.title, "
@@ -139,7 +329,7 @@ def search(
             "WHERE search_fts MATCH :q AND d.kind IN :kinds "
             "ORDER BY rank, d.kind, d.ref_id LIMIT :limit OFFSET :offset"
         ).bindparams(bindparam("kinds", expanding=True))
-        params = {"q": fts5_query(q), "kinds": kind_filter, "limit": limit, "offset": offset}
+        params = {"q": fts5_query(parsed), "kinds": kind_filter, "limit": limit, "offset": offset}
     else:
         # Rank and page first; build headlines only for the rows on the page.
         tsquery = f"to_tsquery('{PG_CONFIG}', :q)"
@@ -157,8 +347,8 @@ def search(
             "ORDER BY hits.rank, hits.kind, hits.ref_id"
         ).bindparams(bindparam("kinds", expanding=True))
         params = {
-            "q": pg_tsquery(q),
-            "q_any": pg_tsquery(q, operator="|"),
+            "q": pg_tsquery(parsed),
+            "q_any": pg_headline_tsquery(parsed),
             "options": PG_HEADLINE_OPTIONS,
             "kinds": kind_filter,
             "limit": limit,

@@ -1,23 +1,20 @@
 """`/docs` and `/redoc` work offline: their JavaScript and CSS come from the app itself.
 
 The browser test loads the pages in headless Chromium (Debian's `chromium`) from a live
-uvicorn server, with every host name but the server's made unresolvable, and looks for the
-rendered operation list. It skips where Chromium is missing, except in CI (CI=true), where
-scripts/setup.sh installs it.
+uvicorn server, with every host name but the server's made unresolvable (`tests/browser.py`),
+and looks for the rendered operation list.
 """
 
-import os
 import re
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.browser import render
+
 DOCS_PAGES = ["/docs", "/redoc"]
-CHROMIUM_NAMES = ["chromium", "chromium-browser"]
 
 
 class _AssetLinks(HTMLParser):
@@ -59,43 +56,6 @@ def test_docs_assets_have_their_content_types(client: TestClient) -> None:
     }
     assert types["js"].startswith("text/javascript")
     assert types["css"].startswith("text/css")
-
-
-def chromium() -> str:
-    for name in CHROMIUM_NAMES:
-        path = shutil.which(name)
-        if path:
-            return path
-    if os.environ.get("CI") == "true":
-        pytest.fail("chromium is missing in CI: scripts/setup.sh should have installed it")
-    pytest.skip("headless Chromium is not installed (apt-get install chromium)")
-
-
-def render(url: str, profile: Path) -> str:
-    """The DOM of `url` once its scripts have run, with no host but 127.0.0.1 reachable."""
-    result = subprocess.run(
-        [
-            chromium(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-            f"--user-data-dir={profile}",
-            "--virtual-time-budget=15000",
-            "--dump-dom",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
 
 
 @pytest.mark.browser

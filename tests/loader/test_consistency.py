@@ -98,7 +98,7 @@ def test_range_bounds_must_be_ordered(seeds_copy: Path) -> None:
 def test_alias_naming_two_entities_is_refused(seeds_copy: Path) -> None:
     path = seeds_copy / "vocabulary" / "entities.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("aliases: [Budanov]", "aliases: [Budanov, Syrsky]"), "utf-8")
+    path.write_text(text.replace("aliases: [Budanov", "aliases: [Syrsky, Budanov"), "utf-8")
     with pytest.raises(SeedValidationError) as failure:
         build_dataset(parse_seeds(seeds_copy))
     assert "alias 'Syrsky' already names entity 'oleksandr-syrskyi'" in str(failure.value)

@@ -50,8 +50,10 @@ async def search_all(
         Query(
             min_length=1,
             max_length=MAX_TEXT_LENGTH,
-            description="Words to find (all required; `word*` = prefix). "
-            "Any text is safe: operators are read as words.",
+            description='Words to find, all required, in any order; `"a phrase"` matches '
+            "those words in that order; `word*` is a prefix. Names match through every alias "
+            "(`Зеленський`), and a term of a synonym group through the group (`POW`). Any text "
+            "is safe: operators are read as words.",
             examples=["North Korean"],
         ),
     ],

@@ -63,7 +63,9 @@ async def list_events(
         Query(
             min_length=1,
             max_length=MAX_TEXT_LENGTH,
-            description="Full-text search over titles, descriptions and quotes.",
+            description="Full-text search over titles, descriptions, places, quotes, notes "
+            "and the names (with aliases) of the entities involved; same syntax as "
+            '/v1/search: `"a phrase"`, `word*`, synonyms.',
             examples=["Makhnovka"],
         ),
     ] = None,
