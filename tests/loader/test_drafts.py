@@ -17,6 +17,11 @@ ARTICLE = f"sources/{STEM_003}.yaml"
 REVIEW_REASON = "still marked for review; check them and delete the review key"
 
 
+def vocabulary_line(path: Path, needle: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if needle in line)
+
+
 def errors_of(seeds: Path) -> list[str]:
     with pytest.raises(SeedValidationError) as failure:
         build_dataset(parse_seeds(seeds))
@@ -49,7 +54,8 @@ def test_each_item_still_marked_for_review_is_one_error(
         f"source.review: published_on {REVIEW_REASON}",
         f"{path}:{line_of(seeds_copy, STEM_003, 'review: [start]')}: "
         f"events[1].review: start {REVIEW_REASON}",
-        f"{entities}:12: entities[0].review: role {REVIEW_REASON}",
+        f"{entities}:{vocabulary_line(entities, 'review: [role]')}: "
+        f"entities[0].review: role {REVIEW_REASON}",
     ]
     for line in expected:
         assert line in err.splitlines(), err
@@ -104,11 +110,12 @@ def test_an_article_entity_may_not_repeat_a_vocabulary_id_or_alias(seeds_copy: P
     path.write_text(clash + path.read_text(encoding="utf-8"), encoding="utf-8")
     entities = seeds_copy / "vocabulary" / "entities.yaml"
     errors = errors_of(seeds_copy)
-    first = f"(first at {entities}:13)"
+    syrskyi = vocabulary_line(entities, "- id: oleksandr-syrskyi")
+    first = f"(first at {entities}:{syrskyi})"
     assert f"{path}:2: entities[0].id: duplicate entity id 'oleksandr-syrskyi' {first}" in errors
     assert any(
         e.startswith(f"{path}:11: entities[1].aliases: alias 'Syrsky' already names entity ")
-        and e.endswith(f"'oleksandr-syrskyi' (at {entities}:13)")
+        and e.endswith(f"'oleksandr-syrskyi' (at {entities}:{syrskyi})")
         for e in errors
     ), errors
 
