@@ -72,7 +72,7 @@ class MetricSpec(Strict):
     broader: Slug | None = None
     description: Text
     keywords: list[Text] = Field(
-        default=[], description="Words that name the metric in articles (for the draft tool)."
+        default=[], description="Words that name the metric in articles; the draft tool reads them."
     )
 
 
