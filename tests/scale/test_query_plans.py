@@ -8,7 +8,7 @@ through the citations, `q` through FTS5) and value ranges proven narrow fetch th
 claims by key and sort only those. Pages must equal what a plain query returns, and a deep
 keyset page must cost what the first one costs (counted in SQLite VM steps, not time).
 
-SCALE_CLAIMS sets the size (default 100,000).
+SCALE_CLAIMS sets the size (default 100,000; tests/scale/conftest.py).
 """
 
 import os
@@ -23,24 +23,15 @@ import pytest
 from sqlalchemy import Connection, Engine, event, select
 
 from app.db import create_read_engine
-from app.loader.build import build_dataset
-from app.loader.write import write_dataset
 from app.qualifiers import Qualifier
 from app.queries.claim_filters import ClaimFilters, claim_t, filter_conditions
 from app.queries.claims import list_claims
 from app.queries.keyset import SORT_COLUMNS, ClaimSort
 from app.queries.pagination import encode_cursor
-from scripts.generate import generate
 
-pytestmark = [
-    pytest.mark.scale,
-    pytest.mark.skipif(
-        not os.environ.get("TEST_DATABASE_URL", "sqlite").startswith("sqlite"),
-        reason="SQLite query plans; run once, in the SQLite pass",
-    ),
-]
+pytestmark = pytest.mark.scale
+ON_POSTGRESQL = os.environ.get("TEST_DATABASE_URL", "sqlite").startswith("postgresql")
 
-SCALE_CLAIMS = int(os.environ.get("SCALE_CLAIMS", "100000"))
 PAGE = 50
 
 
@@ -54,11 +45,8 @@ class Case:
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    path: Path = tmp_path_factory.mktemp("scale") / "scale.db"
-    generated = generate(claims=SCALE_CLAIMS, seed=7)
-    write_dataset(build_dataset(generated.seeds), f"sqlite:///{path}")  # ends with ANALYZE
-    engine = create_read_engine(f"sqlite:///{path}")
+def engine(scale_db: Path) -> Iterator[Engine]:
+    engine = create_read_engine(f"sqlite:///{scale_db}")
     yield engine
     engine.dispose()
 
@@ -320,3 +308,122 @@ def test_paging_through_merged_ranges_visits_every_claim_once(
                 break
     assert len(expected) > 97 * 3
     assert seen == expected
+
+
+# --- PostgreSQL --------------------------------------------------------------------------
+# The plan of a page on PostgreSQL, checked by what it reads: EXPLAIN ANALYZE's rows read
+# from `claim` (returned + removed by a filter or a recheck, over all loops). An ordered index
+# walk reads about a page per merged range; a bitmap scan + sort reads every matching row.
+PG_SCALE_CLAIMS = int(os.environ.get("PG_SCALE_CLAIMS", "20000"))
+PG_PAGE = 10
+# Merged pages (a UNION ALL of ordered ranges): PostgreSQL plans each arm as a subquery on
+# its own, for its total cost, so without a LIMIT of its own an arm fetched every matching
+# row (bitmap scan, hash joins) and the outer LIMIT sorted them all: at 200k claims, metric +
+# March read 3,300 rows in 35 ms. keyset.ordered_page gives each arm `ORDER BY <sort>, id
+# LIMIT n` on PostgreSQL (wrapped in a subquery), which walks ix_claim_metric_sort_stated_id
+# in order in a Merge Append: 52 rows, 0.5 ms. No new index helps a subquery planned for
+# total cost. (Metric + one stated month is left out: at this size PostgreSQL rightly reads
+# and sorts the month's ~150 rows per arm, within its LIMIT; at 200k it walks the index.)
+
+
+@pytest.fixture(scope="module")
+def pg_scale_url() -> Iterator[str]:
+    """A generated dataset in a scratch database on the PostgreSQL test server."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from app.loader.build import build_dataset
+    from app.loader.write import write_dataset
+    from scripts.generate import generate
+    from tests.scale.conftest import SCALE_SEED
+
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base.startswith("postgresql"):
+        pytest.skip("PostgreSQL plans: run in the PostgreSQL pass")
+    name = f"scale_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    try:
+        generated = generate(claims=PG_SCALE_CLAIMS, seed=SCALE_SEED)
+        write_dataset(build_dataset(generated.seeds), url)  # ends with ANALYZE
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def claim_rows_read(plan: dict[str, Any]) -> int:
+    """Rows a plan read from `claim`: returned plus removed, over all loops, in every node."""
+    read = 0
+    if plan.get("Relation Name") == "claim":
+        loops = plan.get("Actual Loops", 1)
+        removed = plan.get("Rows Removed by Filter", 0) + plan.get(
+            "Rows Removed by Index Recheck", 0
+        )
+        read += (plan.get("Actual Rows", 0) + removed) * loops
+    for child in plan.get("Plans", []):
+        read += claim_rows_read(child)
+    return read
+
+
+def plan_nodes(plan: dict[str, Any]) -> list[str]:
+    here = f"{plan['Node Type']} {plan.get('Index Name') or plan.get('Relation Name') or ''}"
+    return [here.strip()] + [n for child in plan.get("Plans", []) for n in plan_nodes(child)]
+
+
+PG_CASES = [
+    # (name, filters, sort, merged ranges)
+    ("metric", ClaimFilters(metric=["personnel-casualties"]), "stated_on", 1),
+    (
+        "metric + January",
+        ClaimFilters(
+            metric=["personnel-casualties"],
+            stated_from=date(2025, 1, 1),
+            stated_to=date(2025, 1, 31),
+        ),
+        "stated_on",
+        1,
+    ),
+    (
+        "metric + stated from",
+        ClaimFilters(metric=["personnel-casualties"], stated_from=date(2025, 3, 17)),
+        "stated_on",
+        2,
+    ),
+    ("two metrics", ClaimFilters(metric=["killed", "wounded"]), "-stated_on", 2),
+]
+
+
+@pytest.mark.parametrize(("name", "filters", "sort", "ranges"), PG_CASES)
+def test_postgresql_pages_walk_an_index_in_order(
+    pg_scale_url: str, name: str, filters: ClaimFilters, sort: str, ranges: int
+) -> None:
+    engine = create_read_engine(pg_scale_url)
+    captured = Captured(engine)
+    try:
+        with engine.connect() as conn:
+            page = list_claims(conn, filters=filters, sort=ClaimSort(sort), limit=PG_PAGE)
+            statement, params = captured.page_query()
+            raw = conn.connection.driver_connection
+            with raw.cursor() as cursor:  # type: ignore[union-attr]
+                cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", params)
+                plan = cursor.fetchone()[0][0]["Plan"]
+            matching = _one(
+                conn,
+                "SELECT count(*) FROM claim WHERE metric_id IN "
+                f"({', '.join(repr(m) for m in filters.metric)})",
+            )
+    finally:
+        captured.close()
+        engine.dispose()
+    assert len(page["items"]) == PG_PAGE, f"{name}: too few claims for a meaningful plan"
+    read = claim_rows_read(plan)
+    # A page per range plus what the date and value conditions filter out on the way.
+    bound = 4 * (PG_PAGE + 1) * ranges
+    print(f"{name}: read {read} of {matching} claims: {' > '.join(plan_nodes(plan))}")
+    assert read <= bound, (name, read, bound, plan_nodes(plan))
