@@ -19,7 +19,9 @@ class Precision(StrEnum):
     year = "year"
 
 
-PARTIAL_DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+# ASCII digits only: `\d` would also match Arabic-Indic and other Unicode digits ("٢٠٢٥"),
+# which int() accepts. The API's query validation uses the same pattern.
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 _PARTIAL_DATE_RE = re.compile(PARTIAL_DATE_PATTERN)
 
 

@@ -590,6 +590,8 @@ class Generator:
         if qualifier == "range":
             high = value * self.rng.choice([1.2, 1.25, 1.5, 2])
             high = round(high, 1) if fractional else float(round(high))
+            if unit == "percent":
+                high = min(high, 100.0)  # a share stays within 0-100 (app/loader/units.py)
             if high <= value:
                 high = value + 1
             text = f"between {figure_text(value, fractional)} and {figure_text(high, fractional)}"

@@ -8,17 +8,21 @@ from datetime import date
 from typing import Any
 
 from app.dates import PartialDate
-from app.loader.errors import SeedError, SeedValidationError
+from app.loader.errors import SeedError, SeedValidationError, SeedWarning, printable_path
 from app.loader.numerals import uncovered_numerals
 from app.loader.parse import ParsedFile, ParsedSeeds, SourceDocument
-from app.loader.schema import CitationSpec, ClaimSpec, EventSpec, SourceFile
+from app.loader.schema import CitationSpec, ClaimSpec, EntitySpec, EventSpec, SourceFile
 from app.loader.search_text import claim_search_body, event_search_body
 from app.loader.synonyms import synonym_rows
+from app.loader.units import UNIT_RULES, unknown_unit
 from app.models.entity import alias_key
 from app.models.metric import MetricKind
 from app.qualifiers import derive_band
 
 UNKNOWN_DATE_SORT_KEY = date(9999, 12, 31)
+# Uncovered numerals reported per text before a one-line summary of the rest: a text full of
+# digits must not print a line for each.
+MAX_NUMERAL_ERRORS_PER_FILE = 50
 
 Row = dict[str, Any]
 
@@ -29,6 +33,8 @@ class Dataset:
 
     version: str
     tables: dict[str, list[Row]] = field(default_factory=dict)
+    # Findings that do not stop the load (a curator should look), as `file:line: field: why`.
+    warnings: list[SeedWarning] = field(default_factory=list)
 
     def rows(self, table: str) -> list[Row]:
         return self.tables.setdefault(table, [])
@@ -52,12 +58,23 @@ class _Builder:
         self.errors: list[SeedError] = []
         self.dataset = Dataset(seeds.version)
         self.texts = {doc.annotations.spec.source.id: doc for doc in seeds.sources}
-        self.entity_ids = {e.id for e in seeds.entities.spec.entities}
+        # The vocabulary's entities, then those articles introduce (top-level `entities:`).
+        self.entities: list[tuple[ParsedFile[Any], int, EntitySpec]] = [
+            (seeds.entities, index, entity)
+            for index, entity in enumerate(seeds.entities.spec.entities)
+        ] + [
+            (doc.annotations, index, entity)
+            for doc in seeds.sources
+            for index, entity in enumerate(doc.annotations.spec.entities)
+        ]
+        self.entity_ids = {entity.id for _, _, entity in self.entities}
+        self.entity_names = {entity.id: entity.name for _, _, entity in self.entities}
         self.metrics = {m.id: m for m in seeds.metrics.spec.metrics}
-        self.entity_names = {e.id: e.name for e in seeds.entities.spec.entities}
         self.event_ids = {e.id for doc in seeds.sources for e in doc.annotations.spec.events}
         # Spans quoted per source, for the number-coverage audit.
         self.spans: dict[str, list[tuple[int, int]]] = {sid: [] for sid in self.texts}
+        # Event citation spans per source (start, end, event id), to spot unlinked claims.
+        self.event_spans: dict[str, list[tuple[int, int, str]]] = {sid: [] for sid in self.texts}
 
     def build(self) -> Dataset:
         self._duplicates()
@@ -75,7 +92,7 @@ class _Builder:
         for doc in self.seeds.sources:
             self._not_claims_and_audit(doc)
         if self.errors:
-            raise SeedValidationError(self.errors)
+            raise SeedValidationError(self.errors, self.dataset.warnings)
         self.dataset.rows("dataset_info").append({"key": "version", "value": self.dataset.version})
         for table, key in (("claim", "id"), ("event", "id"), ("source", "id")):
             self.dataset.tables[table].sort(key=lambda r, k=key: r[k])  # type: ignore[misc]
@@ -97,11 +114,8 @@ class _Builder:
                 else:
                     seen[ident] = parsed.error(loc, "")
 
-        ents, mets = self.seeds.entities, self.seeds.metrics
-        check(
-            [(ents, ("entities", i, "id"), e.id) for i, e in enumerate(ents.spec.entities)],
-            "entity",
-        )
+        mets = self.seeds.metrics
+        check([(parsed, ("entities", i, "id"), e.id) for parsed, i, e in self.entities], "entity")
         check(
             [(mets, ("metrics", i, "id"), m.id) for i, m in enumerate(mets.spec.metrics)], "metric"
         )
@@ -117,32 +131,55 @@ class _Builder:
         )
 
     def _entities(self) -> None:
-        parsed = self.seeds.entities
-        owner: dict[str, str] = {}
-        for index, entity in enumerate(parsed.spec.entities):
-            self.dataset.rows("entity").append(
-                entity.model_dump(include={"id", "name", "role", "description"})
-                | {"kind": entity.kind.value, "side": entity.side.value}
-            )
+        owner: dict[str, tuple[str, SeedError]] = {}
+        emitted: set[str] = set()
+        for parsed, index, entity in self.entities:
+            loc: tuple[int | str, ...] = ("entities", index)
+            self._review(parsed, loc, entity.review)
+            if entity.id not in emitted:  # a duplicate id is an error already
+                emitted.add(entity.id)
+                self.dataset.rows("entity").append(
+                    entity.model_dump(include={"id", "name", "role", "description"})
+                    | {"kind": entity.kind.value, "side": entity.side.value}
+                )
             for alias in dict.fromkeys([entity.id, entity.name, *entity.aliases]):
                 key = alias_key(alias)
-                if owner.get(key, entity.id) != entity.id:
+                if key in owner and owner[key][0] != entity.id:
+                    first_id, first = owner[key]
                     self.errors.append(
                         parsed.error(
-                            ("entities", index, "aliases"),
-                            f"alias {alias!r} already names entity {owner[key]!r}",
+                            (*loc, "aliases"),
+                            f"alias {alias!r} already names entity {first_id!r} "
+                            f"(at {printable_path(first.file)}:{first.line})",
                         )
                     )
                     continue
                 if key not in owner:
-                    owner[key] = entity.id
+                    owner[key] = (entity.id, parsed.error((*loc, "id"), ""))
                     self.dataset.rows("entity_alias").append(
                         {"alias_key": key, "alias": alias, "entity_id": entity.id}
                     )
 
+    def _review(
+        self, parsed: ParsedFile[Any], loc: tuple[int | str, ...], review: list[str] | None
+    ) -> None:
+        """A drafted item still listing fields to check is refused, one error per item."""
+        if review is not None:
+            listed = ", ".join(review) or "nothing listed, but the key is"
+            self.errors.append(
+                parsed.error(
+                    (*loc, "review"),
+                    f"{listed} still marked for review; check them and delete the review key",
+                )
+            )
+
     def _metrics(self) -> None:
         parsed = self.seeds.metrics
         for index, metric in enumerate(parsed.spec.metrics):
+            if metric.unit not in UNIT_RULES:
+                self.errors.append(
+                    parsed.error(("metrics", index, "unit"), unknown_unit(metric.unit))
+                )
             if metric.broader is not None and metric.broader not in self.metrics:
                 self.errors.append(
                     parsed.error(
@@ -183,6 +220,7 @@ class _Builder:
     # -- sources --------------------------------------------------------------------------
     def _source(self, doc: SourceDocument) -> None:
         spec = doc.annotations.spec.source
+        self._review(doc.annotations, ("source",), spec.review)
         self.dataset.rows("source").append(
             spec.model_dump(
                 include={
@@ -238,6 +276,7 @@ class _Builder:
     # -- events ---------------------------------------------------------------------------
     def _event(self, parsed: ParsedFile[SourceFile], index: int, event: EventSpec) -> None:
         loc: tuple[int | str, ...] = ("events", index)
+        self._review(parsed, loc, event.review)
         if event.start and event.end and event.start.first_day > event.end.last_day:
             self.errors.append(parsed.error((*loc, "end"), "end is before start"))
         self.dataset.rows("event").append(
@@ -259,9 +298,12 @@ class _Builder:
             self.dataset.rows("event_entity").append(
                 {"event_id": event.id, "entity_id": involved.id, "role": involved.role}
             )
-        quotes = self._citations(
+        located = self._citations(
             parsed, loc, event.citations, "event_citation", {"event_id": event.id}
         )
+        for source_id, start, end in located:
+            self.event_spans[source_id].append((start, end, event.id))
+        quotes = [cite.quote for cite in event.citations]
         self.dataset.rows("search_document").append(
             {
                 "kind": "event",
@@ -278,10 +320,13 @@ class _Builder:
         citations: list[CitationSpec],
         table: str,
         owner: Row,
-    ) -> list[str]:
+    ) -> list[tuple[str, int, int]]:
+        """Store each citation with its offsets; return where the quotes were found."""
+        located = []
         for position, cite in enumerate(citations):
             found = self._quote(parsed, (*loc, "citations", position), cite)
             if found:
+                located.append(found)
                 source_id, start, end = found
                 self.dataset.rows(table).append(
                     owner
@@ -293,7 +338,7 @@ class _Builder:
                         "char_end": end,
                     }
                 )
-        return [c.quote for c in citations]
+        return located
 
     # -- claims ---------------------------------------------------------------------------
     def _claim(self, parsed: ParsedFile[SourceFile], index: int, claim: ClaimSpec) -> None:
@@ -302,6 +347,7 @@ class _Builder:
         def fail(field_name: str, reason: str) -> None:
             self.errors.append(parsed.error((*loc, field_name), reason))
 
+        self._review(parsed, loc, claim.review)
         metric = self.metrics.get(claim.metric)
         if metric is None:
             fail("metric", f"unknown metric {claim.metric!r}")
@@ -310,6 +356,12 @@ class _Builder:
                 "unit",
                 f"unit {claim.unit!r} differs from metric {metric.id!r}'s unit {metric.unit!r}",
             )
+        elif (rule := UNIT_RULES.get(claim.unit)) is not None:
+            for name in ("value", "value_low", "value_high"):
+                written = getattr(claim, name)
+                problem = None if written is None else rule.problem(written)
+                if problem:
+                    fail(name, f"{problem} ({claim.unit})")
         for name in ("subject", "speaker"):
             if getattr(claim, name) not in self.entity_ids:
                 fail(name, f"unknown entity {getattr(claim, name)!r}")
@@ -358,16 +410,47 @@ class _Builder:
                 "sort_period_end": _first(period.end) or UNKNOWN_DATE_SORT_KEY,
             }
         )
-        quotes = self._citations(parsed, loc, claim.citations, "citation", {"claim_id": claim.id})
+        located = self._citations(parsed, loc, claim.citations, "citation", {"claim_id": claim.id})
+        self._unlinked_event(parsed, loc, claim, located)
         self.dataset.rows("search_document").append(
             {
                 "kind": "claim",
                 "ref_id": claim.id,
                 "title": f"{self.entity_names.get(claim.speaker, claim.speaker)}: "
                 f"{metric.name if metric else claim.metric}",
-                "body": claim_search_body(claim, quotes, self.entity_names),
+                "body": claim_search_body(
+                    claim, [cite.quote for cite in claim.citations], self.entity_names
+                ),
             }
         )
+
+    def _unlinked_event(
+        self,
+        parsed: ParsedFile[SourceFile],
+        loc: tuple[int | str, ...],
+        claim: ClaimSpec,
+        located: list[tuple[str, int, int]],
+    ) -> None:
+        """Warn when a claim's quote lies inside an event's citation in the same source but the
+        claim links no event or another one: the figure was likely said at that event. A note
+        naming the event (why it is not linked) silences the warning."""
+        containing = dict.fromkeys(
+            event_id
+            for source_id, start, end in located
+            for e_start, e_end, event_id in self.event_spans[source_id]
+            if e_start <= start and end <= e_end
+        )
+        if not containing or claim.event in containing:
+            return
+        for event_id in containing:
+            if event_id not in (claim.note or ""):
+                self.dataset.warnings.append(
+                    parsed.error(
+                        (*loc, "event"),
+                        f"quote lies inside event {event_id}'s citation; link it "
+                        f"(event: {event_id}) or say why in note",
+                    )
+                )
 
     # -- the audit ------------------------------------------------------------------------
     def _not_claims_and_audit(self, doc: SourceDocument) -> None:
@@ -375,7 +458,8 @@ class _Builder:
         source_id = parsed.spec.source.id
         for index, item in enumerate(parsed.spec.not_claims):
             self._quote(parsed, ("not_claims", index), CitationSpec(quote=item.quote))
-        for numeral in uncovered_numerals(doc.text, self.spans[source_id]):
+        uncovered = uncovered_numerals(doc.text, self.spans[source_id])
+        for numeral in uncovered[:MAX_NUMERAL_ERRORS_PER_FILE]:
             self.errors.append(
                 SeedError(
                     doc.text_path,
@@ -383,6 +467,16 @@ class _Builder:
                     "(numeral)",
                     f"{numeral.text!r} is in no claim or event quote and not listed in "
                     f"{parsed.path.name} not_claims",
+                )
+            )
+        if len(uncovered) > MAX_NUMERAL_ERRORS_PER_FILE:
+            rest = len(uncovered) - MAX_NUMERAL_ERRORS_PER_FILE
+            self.errors.append(
+                SeedError(
+                    doc.text_path,
+                    None,
+                    "(numeral)",
+                    f"... and {rest:,} more uncovered numerals in {doc.text_path.name}",
                 )
             )
 

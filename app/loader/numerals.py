@@ -2,7 +2,9 @@
 or listed as not a claim with a reason."""
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from itertools import accumulate
+from typing import NamedTuple
 
 NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -17,8 +19,7 @@ NUMERAL_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Numeral:
+class Numeral(NamedTuple):  # a tuple: a text full of digits makes hundreds of thousands
     text: str
     start: int
     end: int
@@ -26,14 +27,28 @@ class Numeral:
 
 
 def find_numerals(text: str) -> list[Numeral]:
-    return [
-        Numeral(m.group(), m.start(), m.end(), text.count("\n", 0, m.start()) + 1)
-        for m in NUMERAL_RE.finditer(text)
-    ]
+    """Every numeral in order, with its 1-based line (counted as the scan goes: linear)."""
+    numerals = []
+    line, counted_to = 1, 0
+    for match in NUMERAL_RE.finditer(text):
+        line += text.count("\n", counted_to, match.start())
+        counted_to = match.start()
+        numerals.append(Numeral(match.group(), match.start(), match.end(), line))
+    return numerals
 
 
 def uncovered_numerals(text: str, spans: list[tuple[int, int]]) -> list[Numeral]:
-    """Numerals not inside any of the [start, end) character spans."""
-    return [
-        n for n in find_numerals(text) if not any(s <= n.start and n.end <= e for s, e in spans)
-    ]
+    """Numerals not inside any one of the [start, end) character spans.
+
+    A numeral is covered when some span starting at or before it ends at or after it, so it
+    is enough to know, for each start, the furthest end of the spans starting there or
+    earlier: a sort and a binary search per numeral, not a scan of every span."""
+    ordered = sorted(spans)
+    starts = [start for start, _ in ordered]
+    furthest_end = list(accumulate((end for _, end in ordered), max))
+    uncovered = []
+    for numeral in find_numerals(text):
+        i = bisect_right(starts, numeral.start)
+        if i == 0 or furthest_end[i - 1] < numeral.end:
+            uncovered.append(numeral)
+    return uncovered

@@ -25,9 +25,24 @@ def _to_partial_date(value: Any) -> Any:
     raise ValueError("expected a date: YYYY-MM-DD, YYYY-MM or YYYY")
 
 
+def _not_a_boolean(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is a boolean, not a number")
+    return value
+
+
 DateField = Annotated[PartialDate | None, BeforeValidator(_to_partial_date)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
 Text = Annotated[str, Field(min_length=1)]
+# A figure: finite (no .nan, .inf, 1e400) and a YAML number, not a boolean or quoted text.
+# Whether it must be whole or within bounds depends on its unit (app/loader/units.py).
+Number = Annotated[float, BeforeValidator(_not_a_boolean), Field(strict=True, allow_inf_nan=False)]
+# Fields a human must still check, as a draft lists them; the loader refuses any item that
+# still carries the key (app/loader/build.py), so no unreviewed draft is loaded.
+Review = Annotated[
+    list[Text] | None,
+    Field(description="Fields still to check; delete the key once they are checked."),
+]
 
 
 class Strict(BaseModel):
@@ -42,6 +57,7 @@ class EntitySpec(Strict):
     side: Side
     description: str | None = None
     aliases: list[Text] = []
+    review: Review = None
 
 
 class EntitiesFile(Strict):
@@ -79,11 +95,11 @@ class ClaimSpec(Strict):
     metric: Slug
     subject: Slug
     speaker: Slug
-    value: float | None = None
+    value: Number | None = None
     qualifier: Qualifier
     hedge: str | None = Field(default=None, description="The hedge word as written: over, some.")
-    value_low: float | None = Field(default=None, description="Only for qualifier: range.")
-    value_high: float | None = Field(default=None, description="Only for qualifier: range.")
+    value_low: Number | None = Field(default=None, description="Only for qualifier: range.")
+    value_high: Number | None = Field(default=None, description="Only for qualifier: range.")
     unit: Text
     place: str | None = None
     period: PeriodSpec = PeriodSpec()
@@ -91,6 +107,7 @@ class ClaimSpec(Strict):
     event: Slug | None = None
     note: str | None = None
     citations: list[CitationSpec] = Field(min_length=1)
+    review: Review = None
 
     @model_validator(mode="after")
     def _value_matches_qualifier(self) -> "ClaimSpec":
@@ -122,6 +139,7 @@ class EventSpec(Strict):
     entities: list[EventEntitySpec] = []
     note: str | None = None
     citations: list[CitationSpec] = Field(min_length=1)
+    review: Review = None
 
 
 class NotAClaimSpec(Strict):
@@ -139,6 +157,7 @@ class SourceSpec(Strict):
     published_on_basis: str | None = None
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")]
     note: str | None = None
+    review: Review = None
 
     @model_validator(mode="after")
     def _date_has_basis(self) -> "SourceSpec":
@@ -149,6 +168,10 @@ class SourceSpec(Strict):
 
 class SourceFile(Strict):
     source: SourceSpec
+    entities: list[EntitySpec] = Field(
+        default=[],
+        description="Entities this article introduces, merged into the vocabulary's.",
+    )
     claims: list[ClaimSpec] = []
     events: list[EventSpec] = []
     not_claims: list[NotAClaimSpec] = []

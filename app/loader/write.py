@@ -6,9 +6,17 @@ The bulk path inserts tuples with the DB-API cursor's `executemany` in one trans
 the secondary indexes dropped and rebuilt after the insert (several times faster than
 maintaining them row by row), then rebuilds the full-text index and runs ANALYZE.
 PostgreSQL: migrations, then one transaction that replaces every row.
+
+One load at a time per database: on SQLite an exclusive `flock` on `<database>.lock` beside
+the file (never deleted: deleting a lock file lets two processes lock two different files);
+on PostgreSQL a transaction-level advisory lock. A second loader waits up to `lock_wait`
+seconds, then gives up with `LoadLockedError`. Under the lock, temporary files left by killed
+loads (`<database>.loading-PID`, PID no longer running) are removed; a live loader's are not.
 """
 
+import fcntl
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +28,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Column, Connection, Dialect, Float, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers every table)
@@ -43,7 +53,20 @@ TABLE_ORDER = (
     "search_synonym",
 )
 TEMP_SUFFIX = ".loading"
+LOCK_SUFFIX = ".lock"
+LOCK_WAIT_SECONDS = 60.0
+# pg_advisory_xact_lock key for "a load is replacing this database's rows" ("KurskLod").
+PG_LOAD_LOCK_KEY = 0x4B75_7273_6B4C_6F64
 BULK_CHUNK = 50_000
+
+
+class LoadLockedError(RuntimeError):
+    """Another load of the same database held the lock for longer than we would wait."""
+
+
+class DatasetShapeError(RuntimeError):
+    """A built row does not fit its table: a bug in the builder, caught before writing."""
+
 
 # progress(step, done, total, seconds since the step started): called as a load advances
 # (steps: each table name, then "indexes", "fts", "foreign keys", "analyze").
@@ -89,25 +112,113 @@ def _insert(connection: Connection, dataset: Dataset) -> None:
         connection.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
 
 
-def write_dataset(dataset: Dataset, database_url: str, *, progress: Progress | None = None) -> None:
-    """Migrate and load; `progress` (SQLite only) hears how each step advances."""
+def write_dataset(
+    dataset: Dataset,
+    database_url: str,
+    *,
+    progress: Progress | None = None,
+    lock_wait: float = LOCK_WAIT_SECONDS,
+) -> None:
+    """Migrate and load; `progress` (SQLite only) hears how each step advances. Waits up to
+    `lock_wait` seconds for another load of the same database to finish (LoadLockedError)."""
+    check_row_keys(dataset)
     path = sqlite_path(database_url)
     token = _progress.set(progress)
     try:
         if path is None:
-            _replace_in_transaction(dataset, database_url)
+            _replace_in_transaction(dataset, database_url, lock_wait)
         else:
-            _build_and_swap(dataset, path)
+            with _load_lock(path, lock_wait):
+                _remove_stale_temp_files(path)
+                _build_and_swap(dataset, path)
     finally:
         _progress.reset(token)
+
+
+def check_row_keys(dataset: Dataset) -> None:
+    """Every row's keys are columns of its table, and the same in every row of a table.
+
+    The bulk insert names the columns from a table's first row, so without this a misspelt
+    key would be dropped silently (its column left NULL) and a key missing from a later row
+    would fail deep in the insert."""
+    for name, rows in dataset.tables.items():
+        if name not in TABLE_ORDER:
+            raise DatasetShapeError(f"internal error: rows built for unknown table {name!r}")
+        if not rows:
+            continue
+        columns = SQLModel.metadata.tables[name].columns.keys()
+        keys = rows[0].keys()
+        unknown = sorted(keys - set(columns))
+        if unknown:
+            raise DatasetShapeError(
+                f"internal error: table {name!r} has no column {unknown[0]!r} "
+                f"(a key of its built rows); its columns: {', '.join(columns)}"
+            )
+        for index, row in enumerate(rows):
+            if row.keys() != keys:
+                differ = sorted(row.keys() ^ keys)
+                raise DatasetShapeError(
+                    f"internal error: row {index} of table {name!r} differs from row 0 in "
+                    f"keys {', '.join(map(repr, differ))}"
+                )
+
+
+# -- one load at a time ---------------------------------------------------------------------
+@contextmanager
+def _load_lock(target: Path, wait: float) -> Iterator[None]:
+    """Hold an exclusive flock on `<target>.lock` (released when the file is closed, also
+    by the kernel when the process dies), waiting up to `wait` seconds for it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = target.with_name(target.name + LOCK_SUFFIX)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip() or "?"
+                    raise LoadLockedError(
+                        f"another load of {target} is running (pid {holder}, lock "
+                        f"{lock_path.name}); waited {wait:g} s; try again when it has finished"
+                    ) from None
+                time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def _remove_stale_temp_files(target: Path) -> None:
+    """Delete `<target>.loading-PID[...]` files whose PID is no longer running (a killed load
+    leaves one, possibly hundreds of MB); keep those of a live process."""
+    pattern = re.compile(re.escape(target.name + TEMP_SUFFIX) + r"-(\d+)(?:-.*)?")
+    for path in target.parent.iterdir():
+        match = pattern.fullmatch(path.name)
+        if match is None:
+            continue
+        pid = int(match.group(1))
+        if pid == os.getpid() or not _pid_alive(pid):
+            path.unlink(missing_ok=True)
 
 
 # -- SQLite ---------------------------------------------------------------------------------
 def _build_and_swap(dataset: Dataset, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f"{target.name}{TEMP_SUFFIX}-{os.getpid()}")
-    for stale in target.parent.glob(f"{target.name}{TEMP_SUFFIX}-*"):
-        stale.unlink()  # left by a killed load
     engine = create_write_engine(f"sqlite:///{temp}")
     try:
         with engine.begin() as connection:
@@ -237,13 +348,16 @@ def _bulk_insert_sqlite(connection: Connection, dataset: Dataset) -> None:
         cursor.close()
 
 
-def _replace_in_transaction(dataset: Dataset, database_url: str) -> None:
+def _replace_in_transaction(dataset: Dataset, database_url: str, lock_wait: float) -> None:
     """PostgreSQL: migrations, TRUNCATE and the inserts in one transaction (its DDL is
     transactional), so a failed or killed load leaves schema and data as they were. Readers
-    wait on TRUNCATE's lock until the commit: they see the old dataset or the new one."""
+    wait on TRUNCATE's lock until the commit: they see the old dataset or the new one.
+    A transaction-level advisory lock, taken first, makes concurrent loads run one after
+    the other; it is released by the commit or rollback."""
     engine = create_write_engine(database_url)
     try:
         with engine.begin() as connection:
+            _pg_load_lock(connection, database_url, lock_wait)
             migrate(connection)
             names = ", ".join(TABLE_ORDER)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
@@ -252,3 +366,20 @@ def _replace_in_transaction(dataset: Dataset, database_url: str) -> None:
             connection.execute(text("ANALYZE"))
     finally:
         engine.dispose()
+
+
+def _pg_load_lock(connection: Connection, database_url: str, wait: float) -> None:
+    """Take the load lock, waiting at most `wait` seconds (lock_timeout bounds the wait for
+    an advisory lock too), then restore the default timeout for the load's own locks."""
+    connection.execute(text(f"SET LOCAL lock_timeout = {max(1, int(wait * 1000))}"))
+    try:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOAD_LOCK_KEY})
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
+            raise
+        database = make_url(database_url).database
+        raise LoadLockedError(
+            f"another load of database {database!r} is running; waited {wait:g} s; "
+            "try again when it has finished"
+        ) from None
+    connection.execute(text("SET LOCAL lock_timeout TO DEFAULT"))

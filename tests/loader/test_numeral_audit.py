@@ -1,14 +1,18 @@
 """Every numeral in every source is a claim's or event's quote, or a listed non-claim."""
 
 import copy
+import time
+from pathlib import Path
 
 import pytest
 
-from app.loader.build import build_dataset
+from app.loader.build import MAX_NUMERAL_ERRORS_PER_FILE, build_dataset
 from app.loader.errors import SeedValidationError
 from app.loader.numerals import find_numerals, uncovered_numerals
 from app.loader.parse import ParsedSeeds, parse_seeds
+from scripts.seed import main as seed_main
 from tests.conftest import SEEDS
+from tests.loader.test_seed_script import STEM_003
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +66,44 @@ def test_deleting_any_single_claim_fails_the_audit(seeds: ParsedSeeds) -> None:
         else:
             survivors.append(claim_id)
     assert survivors == DIGITLESS_CLAIMS
+
+
+def test_coverage_needs_one_quote_holding_the_whole_numeral() -> None:
+    text = "a 1,164 b\nc 909 d\ne 38"
+    # "1,164" straddles two quotes: uncovered; "909" inside a long earlier quote: covered.
+    spans = [(0, 4), (4, 8), (10, 17)]
+    assert [(n.text, n.line) for n in uncovered_numerals(text, spans)] == [
+        ("1,164", 1),
+        ("38", 3),
+    ]
+    assert uncovered_numerals(text, [(0, len(text))]) == []
+
+
+def test_the_audit_is_linear_on_a_text_full_of_digits() -> None:
+    """Before: 2 MB of digit-heavy text with a hundred quotes took 257 s here (a line count
+    and a scan of every quote per numeral); now about a second."""
+    text = "".join(f"Row {i} has 12 and 3,456 items.\n" for i in range(70_000))[:2_000_000]
+    spans = [(i, i + 20) for i in range(0, 700, 7)]
+    started = time.perf_counter()
+    uncovered = uncovered_numerals(text, spans)
+    assert time.perf_counter() - started < 15
+    assert len(uncovered) > 170_000
+    assert uncovered[-1].line == text.count("\n", 0, uncovered[-1].start) + 1
+
+
+def test_uncovered_numerals_are_capped_per_file(
+    seeds_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: one line per numeral (177,452 lines for this text). Now at most 50 per file,
+    then how many more."""
+    text = seeds_copy / "sources" / f"{STEM_003}.txt"
+    filler = "".join(f"Row {i} has 12 and 3,456 items.\n" for i in range(60_000))
+    text.write_text(text.read_text(encoding="utf-8") + filler[:2_000_000], encoding="utf-8")
+    assert seed_main(["--seeds", str(seeds_copy), "--check"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    numeral_lines = [line for line in lines if ": (numeral): " in line]
+    assert len(numeral_lines) == MAX_NUMERAL_ERRORS_PER_FILE + 1
+    assert numeral_lines[-1] == (
+        f"{text}: (numeral): ... and 177,401 more uncovered numerals in {text.name}"
+    )
+    assert lines[-1] == "seed: 51 error(s); nothing was written"

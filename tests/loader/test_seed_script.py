@@ -191,3 +191,19 @@ def test_seed_command_line_exit_status_and_message(seeds_copy: Path, tmp_path: P
     assert result.returncode == 1
     assert "unknown metric 'drone-losses'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_printed_errors_are_capped(seeds_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: every error printed, however many. Now the first 200, then how many more."""
+    entities = seeds_copy / "vocabulary" / "entities.yaml"
+    bad = "".join(
+        f"  - {{id: bogus-{i}, name: Bogus {i}, kind: spaceship, side: ukraine}}\n"
+        for i in range(250)
+    )
+    entities.write_text(entities.read_text(encoding="utf-8") + bad, encoding="utf-8")
+    code = seed_main(["--seeds", str(seeds_copy), "--check"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1
+    assert len(err) == 202
+    assert all("].kind: Input should be " in line for line in err[:200])
+    assert err[200:] == ["... and 50 more errors", "seed: 250 error(s); nothing was written"]
