@@ -46,9 +46,6 @@ TAGS = [
 ]
 
 
-EXPORT_SLOTS = 2  # threads reading export batches at once (each batch: a few ms)
-
-
 def _operation_id(route: APIRoute) -> str:
     return route.operation_id or route.name
 
@@ -57,12 +54,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     url, inline = settings.database_url, settings.is_sqlite
     engine = create_read_engine(
-        url, mmap_bytes=settings.sqlite_mmap_bytes, pool_size=QueryRunner.pool_size(inline=inline)
+        url,
+        mmap_bytes=settings.sqlite_mmap_bytes,
+        pool_size=QueryRunner.pool_size(inline=inline, long_slots=settings.long_query_slots),
     )
     check_schema(engine, url)
     engine.dispose()
     # Exports read without mmap: a full export must not map the whole file into the process.
-    export_engine = create_read_engine(url, mmap_bytes=0, pool_size=EXPORT_SLOTS + 1)
+    export_engine = create_read_engine(url, mmap_bytes=0, pool_size=settings.export_slots + 1)
     if inline:
         tag_connections_with_version(engine)
         tag_connections_with_version(export_engine)
@@ -71,7 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine,
         inline=inline,
         export_engine=export_engine,
-        export_slots=EXPORT_SLOTS,
+        long_slots=settings.long_query_slots,
+        export_slots=settings.export_slots,
         max_exports=settings.max_exports,
     )
 

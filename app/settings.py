@@ -31,6 +31,16 @@ class Settings(BaseSettings):
         description="Requests worked on at once (not counting /health and cached answers); "
         "the rest wait their turn, keeping the cheap ones fast under load.",
     )
+    long_query_slots: int = Field(
+        default=2,
+        ge=1,
+        description="Long queries (q, counts, ranges, facets, series, search, disagreements) "
+        "run at once on worker threads. Fewer threads leave the event loop more of the GIL: on "
+        "2 cores the soak's /health p99 was 128-219 ms with 4, 86-106 ms with 2, 56-70 ms with 1.",
+    )
+    export_slots: int = Field(
+        default=1, ge=1, description="Threads reading export batches at once (each a few ms)."
+    )
     max_exports: int = Field(
         default=32,
         ge=1,
