@@ -15,6 +15,7 @@ from app.queries.claim_filters import (
     ClaimFilters,
     Param,
     claim_filter_fields,
+    is_costly,
     parse_claim_filters,
 )
 from app.queries.pagination import CURSOR_PATTERN
@@ -51,13 +52,9 @@ DbDep = Annotated[Db, Depends(get_db)]
 
 
 def long_claim_query(filters: ClaimFilters, *, count: bool = False) -> bool:
-    """Whether a claim page may cost more than walking an index for a page: full-text
-    search, an exact count, `latest` (a group per metric, subject and speaker), a value or
-    period range (filtered while the sort's index is walked, so a rare match reads many
-    rows)."""
-    f = filters
-    ranges = (f.min_value, f.max_value, f.period_from, f.period_to)
-    return count or f.q is not None or f.latest or any(bound is not None for bound in ranges)
+    """Whether a claim page may cost more than walking an index for a page: an exact count,
+    or a filter the registry declares costly."""
+    return count or is_costly(filters)
 
 
 LimitQuery = Annotated[

@@ -94,6 +94,12 @@ def _value_bound(description: str) -> Param:
     return Param(float | None, description, None, {"allow_inf_nan": False})
 
 
+def _given(value: Any) -> bool:
+    """Whether a filter value was given: `is` tests, so a bound of 0 is a filter; only
+    None, [] and False mean "not given"."""
+    return not (value is None or value is False or value == [])
+
+
 class _Resolution:
     """The filters turned into SQL, one registered condition after another.
 
@@ -110,8 +116,7 @@ class _Resolution:
         for spec in fields(filters):
             condition = spec.metadata.get("condition")
             value = getattr(filters, spec.name)
-            # `is` tests: a bound of 0 is a filter, only None/[]/False mean "not given".
-            if condition is not None and not (value is None or value is False or value == []):
+            if condition is not None and _given(value):
                 condition(self, value)
 
     def all_conditions(self) -> list[ColumnElement[bool]]:
@@ -240,10 +245,19 @@ def _latest(r: _Resolution, _value: bool) -> None:
     r.where.append(c.id.in_(select(ranked.c.id).where(ranked.c.position == 1)))
 
 
-def _filter(param: Param, condition: Callable[..., None] | None, default: Any = None) -> Any:
+def _filter(
+    param: Param,
+    condition: Callable[..., None] | None,
+    default: Any = None,
+    *,
+    costly: bool = False,
+) -> Any:
+    """One filter's declaration. `costly`: given, it may make a page cost more than walking
+    an index for a page (the API then runs the query off the event loop)."""
+    metadata = {"param": param, "condition": condition, "costly": costly}
     if isinstance(default, list):
-        return field(default_factory=list, metadata={"param": param, "condition": condition})
-    return field(default=default, metadata={"param": param, "condition": condition})
+        return field(default_factory=list, metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -322,6 +336,7 @@ class ClaimFilters:
             upper=False,
         ),
         _period_from,
+        costly=True,
     )
     period_to: date | None = _filter(
         _date_bound(
@@ -331,6 +346,7 @@ class ClaimFilters:
             upper=True,
         ),
         _period_to,
+        costly=True,
     )
     date_match: DateMatch = _filter(
         Param(
@@ -344,9 +360,11 @@ class ClaimFilters:
         default=DateMatch.overlap,
     )
     min_value: float | None = _filter(
-        _value_bound("Value at least this (a range compares by its lower bound)."), _min_value
+        _value_bound("Value at least this (a range compares by its lower bound)."),
+        _min_value,
+        costly=True,
     )
-    max_value: float | None = _filter(_value_bound("Value at most this."), _max_value)
+    max_value: float | None = _filter(_value_bound("Value at most this."), _max_value, costly=True)
     q: str | None = _filter(
         Param(
             str | None,
@@ -358,6 +376,7 @@ class ClaimFilters:
             {"min_length": 1, "max_length": MAX_TEXT_LENGTH},
         ),
         _q,
+        costly=True,
     )
     latest: bool = _filter(
         Param(
@@ -369,12 +388,22 @@ class ClaimFilters:
         ),
         _latest,
         default=False,
+        costly=True,
     )
 
 
 def claim_filter_fields() -> list[tuple[str, Param]]:
     """The registry: every filter's name and query parameter, in declaration order."""
     return [(spec.name, spec.metadata["param"]) for spec in fields(ClaimFilters)]
+
+
+def is_costly(filters: ClaimFilters) -> bool:
+    """Whether a filter declared `costly` is given: full-text search, `latest` (a group per
+    metric, subject and speaker), a value or period range (filtered while the sort's index
+    is walked, so a rare match reads many rows)."""
+    return any(
+        spec.metadata["costly"] and _given(getattr(filters, spec.name)) for spec in fields(filters)
+    )
 
 
 def parse_claim_filters(raw: dict[str, Any]) -> ClaimFilters:
