@@ -1,6 +1,5 @@
 """Claims: one claim, a filtered page in any sort order, every matching claim in batches."""
 
-from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, select, text
@@ -114,25 +113,6 @@ def claims_by_id(conn: Connection, *, claim_ids: list[str]) -> dict[str, dict[st
     rows = conn.execute(_claim_select().where(claim_t.c.id.in_(claim_ids))).all()
     citations = citations_for(conn, claim_ids=[r.id for r in rows])
     return {r.id: claim_record(r, citations[r.id]) for r in rows}
-
-
-def iter_claims(
-    conn: Connection, *, filters: ClaimFilters, batch_size: int = 1000
-) -> Iterator[dict[str, Any]]:
-    """Every matching claim in (stated_on, id) order, fetched in keyset batches so memory
-    stays flat however many claims match."""
-    resolved = resolve(conn, filters)
-    column = claim_t.c.sort_stated
-    after: tuple[Any, str] | None = None
-    while True:
-        rows = ordered_page(conn, resolved, _claim_select, column, after=after, limit=batch_size)
-        if not rows:
-            return
-        citations = citations_for(conn, claim_ids=[r.id for r in rows])
-        for row in rows:
-            yield claim_record(row, citations[row.id])
-        last = rows[-1]._mapping
-        after = (last["sort_stated"], last["id"])
 
 
 def _count(conn: Connection, where: list[ColumnElement[bool]]) -> int:

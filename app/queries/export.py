@@ -22,8 +22,9 @@ from enum import StrEnum
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, Date, String, bindparam, text
 
+from app.dates import date_text
 from app.queries.claim_filters import ClaimFilters
 from app.queries.claims import list_claims
 
@@ -89,18 +90,13 @@ class Batch:
     after: str | None
 
 
-_SOURCES = text(
-    "SELECT id, published_on, published_on_precision, url FROM source WHERE id IN :ids"
-).bindparams(bindparam("ids", expanding=True))
-_PRECISION_LENGTH = {"year": 4, "month": 7, "day": 10}
-
-
-def _at_precision(value: Any, precision: str | None) -> str | None:
-    """A date as shown: cut to its precision ("2025-01-01" known to the month -> "2025-01")."""
-    if value is None:
-        return None
-    shown = value if isinstance(value, str) else value.isoformat()
-    return str(shown)[: _PRECISION_LENGTH.get(precision or "day", 10)]
+# Typed columns, so that the published date is a date on both engines (text() alone leaves
+# SQLite's stored string), shown through the one date_text.
+_SOURCES = (
+    text("SELECT id, published_on, published_on_precision, url FROM source WHERE id IN :ids")
+    .bindparams(bindparam("ids", expanding=True))
+    .columns(id=String, published_on=Date, published_on_precision=String, url=String)
+)
 
 
 def _source_details(conn: Connection, claims: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -109,7 +105,7 @@ def _source_details(conn: Connection, claims: list[dict[str, Any]]) -> dict[str,
         return {}
     return {
         row.id: {
-            "source_published_on": _at_precision(row.published_on, row.published_on_precision),
+            "source_published_on": date_text(row.published_on, row.published_on_precision),
             "source_url": row.url,
         }
         for row in conn.execute(_SOURCES, {"ids": ids})
