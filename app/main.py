@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         long_slots=settings.long_query_slots,
         export_slots=settings.export_slots,
         max_exports=settings.max_exports,
+        inline_budget=settings.inline_budget_ms / 1000,
     )
 
     @asynccontextmanager

@@ -38,6 +38,13 @@ class Settings(BaseSettings):
         "run at once on worker threads. Fewer threads leave the event loop more of the GIL: on "
         "2 cores the soak's /health p99 was 128-219 ms with 4, 86-106 ms with 2, 56-70 ms with 1.",
     )
+    inline_budget_ms: float = Field(
+        default=2.0,
+        gt=0,
+        le=1000,
+        description="SQLite: how long a query not known to be long may hold the event loop; "
+        "past it the query is interrupted and run again on a worker thread.",
+    )
     export_slots: int = Field(
         default=1, ge=1, description="Threads reading export batches at once (each a few ms)."
     )

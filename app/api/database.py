@@ -1,11 +1,15 @@
 """How a request reaches the database: inline where that is cheapest, on a bounded set of
 worker threads where the driver would block the event loop, and a fast 503 past the bounds.
 
-- SQLite, cheap query (a page by keyset, a record by id): run on the event loop. Its SQL
-  takes well under a millisecond, about what a hop to a thread and back costs (40-250 us
-  measured here; `scripts/measure_db_access.py` times whole requests both ways). Only one
-  inline query runs at a time (it does not await), and the pool always has a connection
-  free for it (see `pool_size`), so the event loop never waits for a connection.
+- SQLite, any query not known to be long (a page by keyset, a record by id, a page with a
+  value range): tried on the event loop first, under a time budget (`inline_budget`, a few
+  ms). Its SQL usually takes well under a millisecond, less than a hop to a thread and back
+  (40-250 us measured here; `scripts/measure_db_access.py` times whole requests both ways).
+  SQLite's progress handler checks the budget every few thousand VM steps; a query that
+  overruns it is interrupted and run again on a worker thread, so no query holds the event
+  loop for longer than the budget, whatever its filters. Only one inline query runs at a
+  time (it does not await), and the pool always has a connection free for it (see
+  `pool_size`), so the event loop never waits for a connection.
 - PostgreSQL (every query: the driver blocks on the network), and long queries on either
   engine (full-text `q`, exact counts, value and period ranges, facets, series, search,
   disagreements, stats): run on a worker thread, at most `quick_slots` / `long_slots` at a
@@ -19,20 +23,43 @@ so an answer computed on one dataset can never be served as another's.
 """
 
 import functools
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import anyio
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 from starlette.types import Scope
+
+from app.queries.version import NO_VERSION, VERSION_KEY, VERSION_SQL, dataset_version_of
 
 T = TypeVar("T")
 
-VERSION_SQL = "SELECT value FROM dataset_info WHERE key = 'version'"
 # Set in a request's scope["state"] by every run; read by the response cache.
 STATE_VERSION = "dataset_version"
 MIXED = "mixed"  # a request whose runs read two different datasets (a reload in between)
+# SQLite VM steps between two looks at the clock: about 10-50 us of work, so a budget is kept
+# to within that, for a Python call per step batch (under 1% of a query's time).
+BUDGET_CHECK_STEPS = 2000
+
+
+class _Budget:
+    """SQLite's progress handler for an inline run: interrupts the statement running when the
+    deadline has passed (SQLite then raises "interrupted"), and remembers that it did."""
+
+    __slots__ = ("deadline", "exceeded")
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.perf_counter() + seconds
+        self.exceeded = False
+
+    def __call__(self) -> int:
+        if time.perf_counter() > self.deadline:
+            self.exceeded = True
+            return 1
+        return 0
 
 
 class OverloadedError(Exception):
@@ -111,20 +138,7 @@ def tag_connections_with_version(engine: Engine) -> None:
             row = cursor.execute(VERSION_SQL).fetchone()
         finally:
             cursor.close()
-        record.info[STATE_VERSION] = str(row[0]) if row and row[0] else "empty"
-
-
-def dataset_version_of(conn: Connection) -> str:
-    """The version of the dataset this connection's queries read.
-
-    SQLite: tagged once per connection (see `tag_connections_with_version`). PostgreSQL: read
-    in the connection's transaction, which runs at REPEATABLE READ (one snapshot for every
-    statement), so the version and the data come from the same committed load."""
-    tagged = conn.info.get(STATE_VERSION)
-    if tagged is not None:
-        return str(tagged)
-    value = conn.execute(text(VERSION_SQL)).scalar()
-    return str(value or "empty")
+        record.info[VERSION_KEY] = str(row[0]) if row and row[0] else NO_VERSION
 
 
 def record_version(scope: Scope, version: str) -> None:
@@ -153,8 +167,10 @@ class QueryRunner:
         max_exports: int = 32,
         max_waiting: int = 64,
         max_wait: float = 5.0,
+        inline_budget: float = 0.002,
     ) -> None:
         self.engine = engine
+        self.inline_budget = inline_budget
         self.export_engine = export_engine or engine
         self.inline = inline
         self.max_exports = max_exports
@@ -166,6 +182,7 @@ class QueryRunner:
         )
         self.inline_runs = 0
         self.thread_runs = 0
+        self.overruns = 0  # inline runs interrupted by the budget and run again on a thread
 
     @staticmethod
     def pool_size(*, inline: bool, quick_slots: int = 8, long_slots: int = 4) -> int:
@@ -180,16 +197,39 @@ class QueryRunner:
             version = dataset_version_of(conn)
             return version, query(conn, **kwargs)
 
+    def _call_within_budget(
+        self, query: Callable[..., T], kwargs: dict[str, Any]
+    ) -> tuple[str, T] | None:
+        """`_call` on the event loop, interrupted past `inline_budget`: None if it was."""
+        with self.engine.connect() as conn:
+            driver = conn.connection.driver_connection
+            budget = _Budget(self.inline_budget)
+            driver.set_progress_handler(budget, BUDGET_CHECK_STEPS)  # type: ignore[union-attr]
+            try:
+                return dataset_version_of(conn), query(conn, **kwargs)
+            except OperationalError:
+                if budget.exceeded:
+                    return None
+                raise
+            finally:
+                driver.set_progress_handler(None, 0)  # type: ignore[union-attr]
+
     async def run(
         self, scope: Scope, query: Callable[..., T], /, long: bool = False, **kwargs: Any
     ) -> T:
+        """`query(conn, **kwargs)`: on SQLite inline within the budget unless `long` (known
+        to grow with the data); on a worker thread otherwise, or when the budget ran out."""
         if self.inline and not long:
             self.inline_runs += 1
-            version, result = self._call(query, kwargs)
-        else:
-            version, result = await self.in_thread(
-                self.long if long else self.quick, self._call, query, kwargs
-            )
+            outcome = self._call_within_budget(query, kwargs)
+            if outcome is not None:
+                record_version(scope, outcome[0])
+                return outcome[1]
+            self.overruns += 1
+            long = True
+        version, result = await self.in_thread(
+            self.long if long else self.quick, self._call, query, kwargs
+        )
         record_version(scope, version)
         return result
 

@@ -20,7 +20,12 @@ from app.models import Citation, Claim, Entity, Event, Metric, Source
 from app.qualifiers import Qualifier
 from app.queries.errors import InvalidParameterError
 from app.queries.search import claim_ids_matching
-from app.queries.vocabulary import expand_metrics, require_ids, resolve_entities
+from app.queries.vocabulary import (
+    expand_metrics,
+    require_ids,
+    require_metrics,
+    resolve_entities,
+)
 
 claim_t = Claim.__table__  # type: ignore[attr-defined]
 citation_t = Citation.__table__  # type: ignore[attr-defined]
@@ -126,13 +131,13 @@ class _Resolution:
         ]
 
 
-def value_condition(value: Any, op: str, bound: float) -> ColumnElement[bool]:
+def value_condition(value: Any, op: str, bound: Any) -> ColumnElement[bool]:
     return value >= bound if op == "min" else value <= bound
 
 
 # -- the conditions, one per filter ----------------------------------------------------------
 def _metric(r: _Resolution, names: list[str]) -> None:
-    metrics = set(require_ids(r.conn, table=metric_t, ids=names, parameter="metric"))
+    metrics = set(require_metrics(r.conn, ids=names))
     if r.filters.include_narrower:
         metrics = expand_metrics(r.conn, metric_ids=sorted(metrics))
     r.where.append(claim_t.c.metric_id.in_(sorted(metrics)))
@@ -252,8 +257,9 @@ def _filter(
     *,
     costly: bool = False,
 ) -> Any:
-    """One filter's declaration. `costly`: given, it may make a page cost more than walking
-    an index for a page (the API then runs the query off the event loop)."""
+    """One filter's declaration. `costly`: given, the query's cost grows with the data (the
+    API runs it straight on a worker thread). Other filters are tried on the event loop, under
+    a time budget that moves an overrunning query to a thread (app/api/database.py)."""
     metadata = {"param": param, "condition": condition, "costly": costly}
     if isinstance(default, list):
         return field(default_factory=list, metadata=metadata)
@@ -336,7 +342,6 @@ class ClaimFilters:
             upper=False,
         ),
         _period_from,
-        costly=True,
     )
     period_to: date | None = _filter(
         _date_bound(
@@ -346,7 +351,6 @@ class ClaimFilters:
             upper=True,
         ),
         _period_to,
-        costly=True,
     )
     date_match: DateMatch = _filter(
         Param(
@@ -362,9 +366,8 @@ class ClaimFilters:
     min_value: float | None = _filter(
         _value_bound("Value at least this (a range compares by its lower bound)."),
         _min_value,
-        costly=True,
     )
-    max_value: float | None = _filter(_value_bound("Value at most this."), _max_value, costly=True)
+    max_value: float | None = _filter(_value_bound("Value at most this."), _max_value)
     q: str | None = _filter(
         Param(
             str | None,
@@ -398,9 +401,10 @@ def claim_filter_fields() -> list[tuple[str, Param]]:
 
 
 def is_costly(filters: ClaimFilters) -> bool:
-    """Whether a filter declared `costly` is given: full-text search, `latest` (a group per
-    metric, subject and speaker), a value or period range (filtered while the sort's index
-    is walked, so a rare match reads many rows)."""
+    """Whether a filter declared `costly` is given: full-text search (every matching claim
+    id), `latest` (a group per metric, subject and speaker). A value or period range is
+    filtered while the sort's index is walked, so a rare match may read many rows: the
+    inline budget, not this, sends those to a thread."""
     return any(
         spec.metadata["costly"] and _given(getattr(filters, spec.name)) for spec in fields(filters)
     )

@@ -1,5 +1,6 @@
 """Metrics, entities and speakers; resolving ids and aliases that filters name."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
@@ -8,6 +9,7 @@ from app.models import Claim, Entity, EntityAlias, Metric
 from app.models.entity import alias_key
 from app.queries.errors import InvalidParameterError, NotFoundError
 from app.queries.pagination import page_by_id
+from app.queries.version import NO_VERSION, dataset_version_of
 from app.records import entity_record, metric_record
 
 claim_t = Claim.__table__  # type: ignore[attr-defined]
@@ -27,19 +29,58 @@ def require_ids(conn: Connection, *, table: Table, ids: list[str], parameter: st
     return ids
 
 
+@dataclass(frozen=True)
+class Names:
+    """What metric and entity filters resolve against: every metric with its broader one,
+    every entity alias key. Small (a few thousand rows at a million claims) and read on
+    every filtered request, so it is read once per dataset version and kept in memory."""
+
+    broader: dict[str, str | None]
+    entity_by_alias: dict[str, str]
+
+
+KEPT_VERSIONS = 4  # the datasets served recently: the current one, and those just replaced
+_names: dict[str, Names] = {}
+
+
+def names_of(conn: Connection) -> Names:
+    """The metric and entity names of the dataset this connection reads (cached by its
+    version, a content hash: a new dataset is a new entry, never a stale one)."""
+    version = dataset_version_of(conn)
+    names = _names.get(version)
+    if names is None:
+        names = Names(
+            broader=_broader_links(conn),
+            entity_by_alias=dict(
+                conn.execute(select(alias_t.c.alias_key, alias_t.c.entity_id)).all()  # type: ignore[arg-type]
+            ),
+        )
+        if version != NO_VERSION:
+            while len(_names) >= KEPT_VERSIONS:
+                del _names[next(iter(_names))]
+            _names[version] = names
+    return names
+
+
+def require_metrics(conn: Connection, *, ids: list[str]) -> list[str]:
+    """The metric ids, after checking each names a metric (422 otherwise)."""
+    known = names_of(conn).broader
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise InvalidParameterError("metric", f"unknown metric id {missing[0]!r}; see /v1/metrics")
+    return ids
+
+
 def resolve_entities(conn: Connection, *, names: list[str], parameter: str) -> list[str]:
     """Entity ids for ids or aliases (Zelensky, zelenskyy, ...); unknown names are a 422."""
-    keys = {alias_key(n): n for n in names}
-    rows = conn.execute(
-        select(alias_t.c.alias_key, alias_t.c.entity_id).where(alias_t.c.alias_key.in_(keys))
-    ).all()
-    found = {r.alias_key: r.entity_id for r in rows}
-    missing = [name for key, name in keys.items() if key not in found]
+    by_alias = names_of(conn).entity_by_alias
+    found = {alias_key(n): n for n in names}
+    missing = [name for key, name in found.items() if key not in by_alias]
     if missing:
         raise InvalidParameterError(
             parameter, f"no entity is called {missing[0]!r}; see /v1/entities for ids and aliases"
         )
-    return sorted(set(found.values()))
+    return sorted({by_alias[key] for key in found})
 
 
 def _broader_links(conn: Connection) -> dict[str, str | None]:
@@ -59,7 +100,7 @@ def _narrower_closure(links: dict[str, str | None], metric_ids: list[str]) -> se
 
 def expand_metrics(conn: Connection, *, metric_ids: list[str]) -> set[str]:
     """The metrics and every metric under them (equipment losses -> UAV losses, ...)."""
-    return _narrower_closure(_broader_links(conn), metric_ids)
+    return _narrower_closure(names_of(conn).broader, metric_ids)
 
 
 def _metric_record(

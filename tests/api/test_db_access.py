@@ -207,3 +207,50 @@ async def test_admission_lets_health_and_cached_answers_pass_a_full_house(
         assert refused.headers["retry-after"] == "1"
         assert (await busy).status_code == 200
         assert (await client.get("/v1/claims?limit=7")).status_code == 200
+
+
+SLOW_SQL = (
+    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000000) "
+    "SELECT count(*) FROM n"
+)
+
+
+@pytest.mark.anyio
+async def test_a_query_overrunning_the_inline_budget_finishes_on_a_thread(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query not known to be long (here a claim by id whose SQL turns out to take most of
+    a second) holds the event loop no longer than the inline budget on SQLite: interrupted,
+    it runs again on a worker thread and answers the same, while `/health` stays fast."""
+    original = claims.get_claim
+
+    def slow_get_claim(conn: Any, **kwargs: Any) -> Any:
+        assert conn.exec_driver_sql(SLOW_SQL).scalar() == 3_000_000
+        return original(conn, **kwargs)
+
+    async for client in _client(database_url, response_cache_bytes=0):
+        expected = (await client.get(CLAIM)).json()
+        monkeypatch.setattr(claims, "get_claim", slow_get_claim)
+        runner = client._transport.app.state.queries  # type: ignore[attr-defined]
+        before = (runner.overruns, runner.thread_runs)
+        finished: list[str] = []
+
+        async def get(
+            path: str, client: httpx.AsyncClient = client, finished: list[str] = finished
+        ) -> httpx.Response:
+            response = await client.get(path)
+            finished.append(path)
+            return response
+
+        slow = asyncio.create_task(get(CLAIM))
+        await asyncio.sleep(0.05)
+        started = time.perf_counter()
+        assert (await get("/health")).status_code == 200
+        assert time.perf_counter() - started < 0.1
+        response = await slow
+        assert response.status_code == 200
+        assert response.json() == expected
+        assert finished == ["/health", CLAIM]
+        on_sqlite = runner.engine.dialect.name == "sqlite"
+        assert runner.overruns - before[0] == (1 if on_sqlite else 0)
+        assert runner.thread_runs - before[1] == 1

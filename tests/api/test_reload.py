@@ -116,3 +116,27 @@ async def test_stats_never_shows_new_data_under_an_old_etag(
         after = await client.get("/v1/stats")
         assert after.json()["dataset_version"] != before.json()["dataset_version"]
         assert after.json()["dataset_version"] == _etag_version(after)
+
+
+def test_names_that_filters_resolve_follow_a_reload(tmp_path: Path, seeds_copy: Path) -> None:
+    """Metric ids and entity aliases are resolved from memory, read once per dataset
+    version (app.queries.vocabulary.names_of): a reload that adds an alias serves it at once,
+    and one that removes it refuses it."""
+    url = f"sqlite:///{tmp_path / 'facts.db'}"
+    load(seeds_copy, url)
+    entities = seeds_copy / "vocabulary" / "entities.yaml"
+    original = entities.read_text(encoding="utf-8")
+    alias = "/v1/claims?speaker=Commander%20Syrskyi&count=true"
+    with TestClient(create_app(Settings(database_url=url, response_cache_bytes=0))) as client:
+        client.app.state.dataset.check_seconds = 0  # type: ignore[attr-defined]
+        assert client.get(alias).status_code == 422
+        syrskyi = client.get("/v1/claims?speaker=syrskyi&count=true").json()["total"]
+        entities.write_text(
+            original.replace("aliases: [Syrskyi,", "aliases: [Commander Syrskyi, Syrskyi,", 1),
+            encoding="utf-8",
+        )
+        load(seeds_copy, url)
+        assert client.get(alias).json()["total"] == syrskyi == 4
+        entities.write_text(original, encoding="utf-8")
+        load(seeds_copy, url)
+        assert client.get(alias).status_code == 422
