@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.api.admission import AdmissionMiddleware
 from app.api.caching import HttpCacheMiddleware
-from app.api.database import QueryRunner, tag_connections_with_version
+from app.api.database import QueryRunner
 from app.api.dataset import ServedDataset
 from app.api.docs import install_docs
 from app.api.edges import ProblemCorsMiddleware, RelativeRedirectMiddleware
@@ -19,6 +19,7 @@ from app.api.errors import OVERLOADED, install_error_handlers
 from app.api.routes import analysis, claims, events, export, meta, sources, vocabulary
 from app.db import DatabaseMissingError, check_schema, create_read_engine
 from app.explorer import router as explorer
+from app.queries.version import tag_connections_with_version
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """\
@@ -73,7 +74,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         long_slots=settings.long_query_slots,
         export_slots=settings.export_slots,
         max_exports=settings.max_exports,
-        inline_budget=settings.inline_budget_ms / 1000,
+        inline_budget_steps=settings.inline_budget_steps,
+        processes=settings.worker_processes,
+        database_url=url,
+        mmap_bytes=settings.sqlite_mmap_bytes,
     )
 
     @asynccontextmanager
@@ -82,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # collector's reach spares every full collection a pass over it (measured at 1M
         # claims: a gen-2 pass took 80-90 ms, the p99 of a single connection).
         gc.freeze()
+        sys.setswitchinterval(float(__import__("os").environ.get("SWITCH", "0.005")))
         yield
         engine.dispose()
         export_engine.dispose()

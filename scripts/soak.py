@@ -59,6 +59,7 @@ class Results:
     export_bytes: int = 0
     rss_kb: list[int] = field(default_factory=list)
     anon_kb: list[int] = field(default_factory=list)
+    processes: int = 1
 
 
 def free_port() -> int:
@@ -188,25 +189,76 @@ async def slow_reader(
             r.transport_errors[f"export {type(exc).__name__}"] += 1
 
 
-async def health_probe(client: httpx.AsyncClient, deadline: float, r: Results) -> None:
+async def health_probe(url: str, deadline: float, r: Results) -> None:
+    """`/health` every HEALTH_EVERY seconds from a process of its own, as a load balancer
+    polls: in this process its timings would include the load clients' own event loop."""
+    seconds = max(0.0, deadline - time.monotonic())
+    probe = await asyncio.create_subprocess_exec(
+        sys.executable,
+        __file__,
+        "--health-probe",
+        url,
+        f"{seconds:.1f}",
+        stdout=subprocess.PIPE,
+    )
+    out, _ = await probe.communicate()
+    for line in out.decode().splitlines():
+        status, seconds_taken = line.split()
+        if status == "error":
+            r.transport_errors["health " + seconds_taken] += 1
+            continue
+        r.latencies["/health"].append(float(seconds_taken))
+        r.statuses[("/health", int(status))] += 1
+
+
+def poll_health(url: str, seconds: float) -> None:
+    """The probe process: one keep-alive connection, a line per request on stdout."""
+    import http.client
+    import urllib.parse
+
+    where = urllib.parse.urlsplit(url)
+    deadline = time.monotonic() + seconds
+    lines = []
+    conn = http.client.HTTPConnection(where.hostname or "127.0.0.1", where.port, timeout=30)
     while time.monotonic() < deadline:
         started = time.perf_counter()
         try:
-            response = await client.get("/health")
-            r.latencies["/health"].append(time.perf_counter() - started)
-            r.statuses[("/health", response.status_code)] += 1
-        except httpx.HTTPError as exc:
-            r.transport_errors[f"health {type(exc).__name__}"] += 1
-        await asyncio.sleep(HEALTH_EVERY)
+            conn.request("GET", "/health")
+            response = conn.getresponse()
+            response.read()
+            lines.append(f"{response.status} {time.perf_counter() - started:.6f}")
+        except (OSError, http.client.HTTPException) as exc:
+            lines.append(f"error {type(exc).__name__}")
+            conn.close()
+        time.sleep(HEALTH_EVERY)
+    print("\n".join(lines))
+
+
+def _children(pid: int) -> list[int]:
+    """The server's child processes (its query workers, app/api/workers.py)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _memory_kb(pid: int, field_name: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field_name):
+            return int(line.split()[1])
+    return 0
 
 
 async def rss_probe(pid: int, deadline: float, r: Results) -> None:
+    """The server's memory, its workers' included (the API process's own, then the sum)."""
     while time.monotonic() < deadline:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                r.rss_kb.append(int(line.split()[1]))
-            if line.startswith("RssAnon:"):
-                r.anon_kb.append(int(line.split()[1]))
+        try:
+            pids = [pid, *_children(pid)]
+            r.rss_kb.append(sum(_memory_kb(p, "VmRSS:") for p in pids))
+            r.anon_kb.append(sum(_memory_kb(p, "RssAnon:") for p in pids))
+            r.processes = max(r.processes, len(pids))
+        except FileNotFoundError:
+            pass  # a worker that just ended
         await asyncio.sleep(1)
 
 
@@ -264,8 +316,10 @@ def report(r: Results, seconds: float, rss_start: int) -> bool:
     )
     if r.rss_kb:
         print(
-            f"server RSS: start {rss_start / 1024:.0f} MB, max {max(r.rss_kb) / 1024:.0f} MB, "
-            f"end {r.rss_kb[-1] / 1024:.0f} MB (with the database's mmap pages); "
+            f"server RSS ({r.processes} processes: the API and its query workers): "
+            f"start {rss_start / 1024:.0f} MB, max {max(r.rss_kb) / 1024:.0f} MB, "
+            f"end {r.rss_kb[-1] / 1024:.0f} MB (with the database's mmap pages, counted once "
+            "per process); "
             f"anonymous memory max {max(r.anon_kb or [0]) / 1024:.0f} MB"
         )
     health_p99 = pct(r.latencies["/health"], 0.99)
@@ -338,7 +392,7 @@ async def soak(args: argparse.Namespace) -> bool:
                         slow_reader(client, n, deadline, versions, results)
                         for n in range(args.slow_readers)
                     ),
-                    health_probe(client, deadline, results),
+                    health_probe(url, deadline, results),
                     rss_probe(server.pid, deadline, results),
                     reload_midway(served, reload, started + args.seconds / 2),
                 )
@@ -363,6 +417,9 @@ async def soak(args: argparse.Namespace) -> bool:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--health-probe"]:
+        poll_health(sys.argv[2], float(sys.argv[3]))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True, help="sqlite:///PATH (copied)")
     parser.add_argument("--seconds", type=float, default=60.0)

@@ -9,6 +9,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -41,6 +42,18 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def client(database_url: str) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(database_url=database_url))) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def queries_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps created from now on run long queries on threads of this process, not in worker
+    processes (app/api/workers.py): a query function a test patches exists only here."""
+    monkeypatch.setenv("WORKER_PROCESSES", "false")
+
+
+def run_queries_here(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same for an app already built (a shared client's)."""
+    monkeypatch.setattr(app.state.queries, "processes", False)
 
 
 @pytest.fixture

@@ -2,6 +2,11 @@
 turn before any work is done for them, and past a bounded queue get a 503 at once. Only
 `/v1/` requests are admitted this way.
 
+A request whose query runs on a worker thread does not use the event loop meanwhile: it
+gives its place up for that time (`Admitted`, used by app/api/database.py) and takes one
+back to finish, so cheap requests never queue behind long queries they do not share a
+resource with.
+
 One process, one event loop: when every connection sends work at once, each request's steps
 queue behind everyone else's, and a cheap request (`/health`, a page by id) waits for a whole
 round of them. Admitting a few at a time keeps that round short; `/health` and answers from
@@ -12,7 +17,7 @@ response starts: a streaming export is bounded by its own limit (app/api/databas
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.database import OverloadedError, Slots
+from app.api.database import STATE_ADMISSION, OverloadedError, Slots
 from app.api.errors import PROBLEM_MEDIA_TYPE
 
 ADMITTED_PREFIX = "/v1/"  # the API's own work; `/health`, docs and static files never wait
@@ -31,29 +36,49 @@ class AdmissionMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith(ADMITTED_PREFIX):
             await self.app(scope, receive, send)
             return
-        borrower = object()
+        admitted = Admitted(self.slots)
         try:
-            await self.slots.acquire(borrower)
+            await self.slots.acquire(admitted)
         except OverloadedError as exc:
             await _busy(scope, send, exc)
             return
-        admitted = True
-
-        def leave() -> None:
-            nonlocal admitted
-            if admitted:
-                admitted = False
-                self.slots.release(borrower)
+        admitted.held = True
+        scope.setdefault("state", {})[STATE_ADMISSION] = admitted
 
         async def send_and_leave(message: Message) -> None:
             if message["type"] == "http.response.start":
-                leave()
+                admitted.leave()
             await send(message)
 
         try:
             await self.app(scope, receive, send_and_leave)
         finally:
-            leave()
+            admitted.leave()
+
+
+class Admitted:
+    """A request's place among the admitted; `async with admitted:` steps out for the
+    duration (a query on a worker thread) and waits for a place again after it."""
+
+    def __init__(self, slots: Slots) -> None:
+        self.slots = slots
+        self.held = False
+        self._stepped_out = False
+
+    def leave(self) -> None:
+        if self.held:
+            self.held = False
+            self.slots.release(self)
+
+    async def __aenter__(self) -> None:
+        self._stepped_out = self.held
+        self.leave()
+
+    async def __aexit__(self, *_exc: object) -> None:
+        if self._stepped_out:
+            # Admitted once already: back in line without the queue bound's 503.
+            await self.slots.limiter.acquire_on_behalf_of(self)
+            self.held = True
 
 
 async def _busy(scope: Scope, send: Send, exc: OverloadedError) -> None:

@@ -2,14 +2,15 @@
 worker threads where the driver would block the event loop, and a fast 503 past the bounds.
 
 - SQLite, any query not known to be long (a page by keyset, a record by id, a page with a
-  value range): tried on the event loop first, under a time budget (`inline_budget`, a few
-  ms). Its SQL usually takes well under a millisecond, less than a hop to a thread and back
-  (40-250 us measured here; `scripts/measure_db_access.py` times whole requests both ways).
-  SQLite's progress handler checks the budget every few thousand VM steps; a query that
-  overruns it is interrupted and run again on a worker thread, so no query holds the event
-  loop for longer than the budget, whatever its filters. Only one inline query runs at a
-  time (it does not await), and the pool always has a connection free for it (see
-  `pool_size`), so the event loop never waits for a connection.
+  value range): tried on the event loop first, under a budget of SQLite VM steps
+  (`INLINE_BUDGET_STEPS`, 100,000 by default: 1-3 ms of SQLite work here, at 35,000-110,000
+  steps per ms). Its SQL usually takes well under a millisecond (a filtered page ~24,000
+  steps), less than a hop to a thread and back (40-250 us measured here;
+  `scripts/measure_db_access.py` times whole requests both ways). SQLite's progress handler
+  counts the steps; a query that overruns them is interrupted and run again on a worker
+  thread, so no query holds the event loop for longer than the budget, whatever its
+  filters. Only one inline query runs at a time (it does not await), and the pool always
+  has a connection free for it (see `pool_size`), so the event loop never waits for one.
 - PostgreSQL (every query: the driver blocks on the network), and long queries on either
   engine (full-text `q`, exact counts, value and period ranges, facets, series, search,
   disagreements, stats): run on a worker thread, at most `quick_slots` / `long_slots` at a
@@ -25,38 +26,49 @@ so an answer computed on one dataset can never be served as another's.
 import functools
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any, TypeVar
 
 import anyio
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.types import Scope
 
-from app.queries.version import NO_VERSION, VERSION_KEY, VERSION_SQL, dataset_version_of
+from app.api.workers import process_pool, run_in_process
+from app.queries.version import dataset_version_of
 
 T = TypeVar("T")
 
 # Set in a request's scope["state"] by every run; read by the response cache.
 STATE_VERSION = "dataset_version"
+# Set by app/api/admission.py: the request's admission, given up while it waits on a thread.
+STATE_ADMISSION = "admission"
 MIXED = "mixed"  # a request whose runs read two different datasets (a reload in between)
-# SQLite VM steps between two looks at the clock: about 10-50 us of work, so a budget is kept
-# to within that, for a Python call per step batch (under 1% of a query's time).
-BUDGET_CHECK_STEPS = 2000
+# How often (in SQLite VM steps) the inline budget is checked: each check is a call into
+# Python, which must take the GIL back from any worker thread running Python (up to the
+# switch interval, 5 ms): checked every 1,000 steps, a page waited ~24 times under load.
+BUDGET_CHECKS = 4  # per budget: a typical page (~24,000 steps) makes one
+# The inline budget's backstop in wall-clock time, for a query that does little work per step
+# (a cold read from disk): the step count alone would let it hold the event loop.
+BUDGET_WALL_SECONDS = 0.05
 
 
 class _Budget:
-    """SQLite's progress handler for an inline run: interrupts the statement running when the
-    deadline has passed (SQLite then raises "interrupted"), and remembers that it did."""
+    """SQLite's progress handler for an inline run: interrupts the statement running once
+    the run has taken `steps` VM steps (or BUDGET_WALL_SECONDS), SQLite then raising
+    "interrupted", and remembers that it did. Counted in steps, not time: under load the
+    handler may wait for the GIL, and a clock would then interrupt cheap queries."""
 
-    __slots__ = ("deadline", "exceeded")
+    __slots__ = ("checks_left", "deadline", "exceeded")
 
-    def __init__(self, seconds: float) -> None:
-        self.deadline = time.perf_counter() + seconds
+    def __init__(self, steps: int) -> None:
+        self.checks_left = BUDGET_CHECKS
+        self.deadline = time.perf_counter() + BUDGET_WALL_SECONDS
         self.exceeded = False
 
     def __call__(self) -> int:
-        if time.perf_counter() > self.deadline:
+        self.checks_left -= 1
+        if self.checks_left < 0 or time.perf_counter() > self.deadline:
             self.exceeded = True
             return 1
         return 0
@@ -127,20 +139,6 @@ class Slots:
             self.release(borrower)
 
 
-def tag_connections_with_version(engine: Engine) -> None:
-    """SQLite: a served file is never written (a new dataset arrives by atomic rename), so a
-    connection reads one dataset for its whole life: read its version once, on connect."""
-
-    @event.listens_for(engine, "connect")
-    def _version(dbapi_connection: Any, record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        try:
-            row = cursor.execute(VERSION_SQL).fetchone()
-        finally:
-            cursor.close()
-        record.info[VERSION_KEY] = str(row[0]) if row and row[0] else NO_VERSION
-
-
 def record_version(scope: Scope, version: str) -> None:
     state = scope.setdefault("state", {})
     seen = state.get(STATE_VERSION)
@@ -167,10 +165,18 @@ class QueryRunner:
         max_exports: int = 32,
         max_waiting: int = 64,
         max_wait: float = 5.0,
-        inline_budget: float = 0.002,
+        inline_budget_steps: int = 100_000,
+        processes: bool = False,
+        database_url: str = "",
+        mmap_bytes: int = 0,
     ) -> None:
         self.engine = engine
-        self.inline_budget = inline_budget
+        # Long queries and export batches in worker processes (app/api/workers.py), as
+        # many as the slots, started on first use; else on threads.
+        self.processes = processes
+        self.database_url = database_url
+        self.mmap_bytes = mmap_bytes
+        self.inline_budget_steps = inline_budget_steps
         self.export_engine = export_engine or engine
         self.inline = inline
         self.max_exports = max_exports
@@ -182,6 +188,7 @@ class QueryRunner:
         )
         self.inline_runs = 0
         self.thread_runs = 0
+        self.process_runs = 0
         self.overruns = 0  # inline runs interrupted by the budget and run again on a thread
 
     @staticmethod
@@ -200,11 +207,12 @@ class QueryRunner:
     def _call_within_budget(
         self, query: Callable[..., T], kwargs: dict[str, Any]
     ) -> tuple[str, T] | None:
-        """`_call` on the event loop, interrupted past `inline_budget`: None if it was."""
+        """`_call` on the event loop, interrupted past the inline budget: None if it was."""
         with self.engine.connect() as conn:
             driver = conn.connection.driver_connection
-            budget = _Budget(self.inline_budget)
-            driver.set_progress_handler(budget, BUDGET_CHECK_STEPS)  # type: ignore[union-attr]
+            budget = _Budget(self.inline_budget_steps)
+            every = max(1, self.inline_budget_steps // BUDGET_CHECKS)
+            driver.set_progress_handler(budget, every)  # type: ignore[union-attr]
             try:
                 return dataset_version_of(conn), query(conn, **kwargs)
             except OperationalError:
@@ -227,11 +235,33 @@ class QueryRunner:
                 return outcome[1]
             self.overruns += 1
             long = True
-        version, result = await self.in_thread(
-            self.long if long else self.quick, self._call, query, kwargs
+        admission: AbstractAsyncContextManager[Any] = scope.get("state", {}).get(
+            STATE_ADMISSION, nullcontext()
         )
+        async with admission:  # off the event loop: a place for another request
+            if long:
+                version, result = await self.in_worker(self.long, query, kwargs)
+            else:
+                version, result = await self.in_thread(self.quick, self._call, query, kwargs)
         record_version(scope, version)
         return result
+
+    async def in_worker(
+        self, slots: Slots, query: Callable[..., T], kwargs: dict[str, Any], *, export: bool = False
+    ) -> tuple[str, T]:
+        """`query(conn, **kwargs)` once `slots` has room: in a worker process of its own
+        pool, or on a thread; with the dataset version it read."""
+        if not self.processes:
+            engine = self.export_engine if export else self.engine
+            return await self.in_thread(slots, self._call, query, kwargs, engine)
+        pool = process_pool(
+            self.database_url,
+            mmap_bytes=0 if export else self.mmap_bytes,
+            processes=slots.size,
+        )
+        async with slots.slot():
+            self.process_runs += 1
+            return await run_in_process(pool, query, kwargs)
 
     async def in_thread(self, slots: Slots, function: Callable[..., T], *args: Any) -> T:
         """`function(*args)` on a worker thread once `slots` has room (or OverloadedError)."""
@@ -261,4 +291,4 @@ class QueryRunner:
         """One batch of an export, on an export worker with a briefly held connection of the
         export engine (SQLite without mmap, so a full export does not map the file into the
         process); with the dataset version it read."""
-        return await self.in_thread(self.export, self._call, query, kwargs, self.export_engine)
+        return await self.in_worker(self.export, query, kwargs, export=True)

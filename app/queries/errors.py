@@ -12,3 +12,7 @@ class InvalidParameterError(Exception):
         self.parameter = parameter
         self.message = message
         super().__init__(f"{parameter}: {message}")
+
+    def __reduce__(self) -> tuple[type["InvalidParameterError"], tuple[str, str]]:
+        # Raised in a worker process too (app/api/workers.py): rebuilt from both arguments.
+        return type(self), (self.parameter, self.message)

@@ -15,6 +15,7 @@ Each citation carries its source's title, published date (at its precision: "202
 """
 
 import csv
+import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -168,17 +169,19 @@ def csv_header(rows: CsvRows, *, bom: bool) -> bytes:
 
 
 def csv_renderer(rows: CsvRows) -> Callable[[Connection, list[dict[str, Any]]], bytes]:
+    """The CSV renderer of a batch (a module-level function and its argument: a batch may
+    be rendered in a worker process, and the renderer goes there by pickle)."""
+    return functools.partial(csv_render, rows=rows)
+
+
+def csv_render(conn: Connection, claims: list[dict[str, Any]], *, rows: CsvRows) -> bytes:
     columns = CITATION_ROW_COLUMNS if rows is CsvRows.citations else CSV_COLUMNS
-
-    def render(conn: Connection, claims: list[dict[str, Any]]) -> bytes:
-        sources = _source_details(conn, claims)
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-        for claim in claims:
-            writer.writerows(csv_rows(claim, sources, rows))
-        return buffer.getvalue().encode()
-
-    return render
+    sources = _source_details(conn, claims)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    for claim in claims:
+        writer.writerows(csv_rows(claim, sources, rows))
+    return buffer.getvalue().encode()
 
 
 def ndjson_render(_conn: Connection, claims: list[dict[str, Any]]) -> bytes:

@@ -1,7 +1,9 @@
 """Which dataset a connection reads: the version the loader stamps on every dataset (a hash
 of its content), the key of everything cached about it."""
 
-from sqlalchemy import Connection, text
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event, text
 
 VERSION_SQL = "SELECT value FROM dataset_info WHERE key = 'version'"
 # Where a SQLite connection keeps the version it read on connect (app/api/database.py).
@@ -20,3 +22,17 @@ def dataset_version_of(conn: Connection) -> str:
         return str(tagged)
     value = conn.execute(text(VERSION_SQL)).scalar()
     return str(value or NO_VERSION)
+
+
+def tag_connections_with_version(engine: Engine) -> None:
+    """SQLite: a served file is never written (a new dataset arrives by atomic rename), so a
+    connection reads one dataset for its whole life: read its version once, on connect."""
+
+    @event.listens_for(engine, "connect")
+    def _version(dbapi_connection: Any, record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            row = cursor.execute(VERSION_SQL).fetchone()
+        finally:
+            cursor.close()
+        record.info[VERSION_KEY] = str(row[0]) if row and row[0] else NO_VERSION

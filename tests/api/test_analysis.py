@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.settings import Settings
 from tests.api.test_claims import all_pages
-from tests.conftest import load
+from tests.conftest import load, run_queries_here
 
 # --- full-text search -----------------------------------------------------------------------
 
@@ -183,6 +183,7 @@ def test_disagreements_too_broad_to_compare_are_refused_with_a_reason(
 ) -> None:
     from app.queries import disagreements
 
+    run_queries_here(conflicting_client.app, monkeypatch)  # the limits are patched here
     # The 5,000 claim is close in time to the three General Staff/Syrskyi prisoner counts.
     monkeypatch.setattr(disagreements, "MAX_COMPARISONS", 2)
     response = conflicting_client.get("/v1/disagreements?metric=prisoners-captured&limit=7")

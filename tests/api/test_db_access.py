@@ -1,7 +1,8 @@
 """The database dependency (app/api/deps.py `DbDep`, app/api/database.py): long queries run
-off the event loop on bounded worker slots, cheap ones inline on SQLite, and a request past
-the bounds gets a fast 503 with `Retry-After` instead of a stall (issue 14 defect 3, issue 12
-target 3). On both engines (TEST_DATABASE_URL)."""
+off the event loop on bounded worker slots (threads here, see `_patched_queries_run_here`),
+cheap ones inline on SQLite, and a request past the bounds gets a fast 503 with
+`Retry-After` instead of a stall (issue 14 defect 3, issue 12 target 3). On both engines
+(TEST_DATABASE_URL)."""
 
 import asyncio
 import time
@@ -27,6 +28,12 @@ def _p99(latencies: list[float]) -> float:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(autouse=True)
+def _patched_queries_run_here(queries_here: None) -> None:
+    """These tests make queries slow by patching their functions: long queries run on
+    threads here (tests/api/test_workers.py covers worker processes)."""
 
 
 async def _client(database_url: str, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
@@ -175,28 +182,27 @@ async def test_cheap_queries_run_inline_on_sqlite_and_on_threads_on_postgresql(
     assert runner.thread_runs - before[1] == threads + 1
 
 
+def _admission(client: httpx.AsyncClient) -> Any:
+    app = client._transport.app  # type: ignore[attr-defined]
+    admission = app.middleware_stack
+    while type(admission).__name__ != "AdmissionMiddleware":
+        admission = admission.app
+    return admission
+
+
 @pytest.mark.anyio
 async def test_admission_lets_health_and_cached_answers_pass_a_full_house(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
+    database_url: str,
 ) -> None:
-    """With every admission slot taken, `/health` and cached answers are still served, and a
-    request past the admission queue gets a fast 503 problem."""
-    original = facets.claim_facets
-
-    def slow_facets(conn: Any, **kwargs: Any) -> Any:
-        time.sleep(SLOW_SECONDS)
-        return original(conn, **kwargs)
-
-    monkeypatch.setattr(facets, "claim_facets", slow_facets)
+    """With every admission place taken (by a request working on the event loop), `/health`
+    and cached answers are still served, and a request past the admission queue gets a fast
+    503 problem."""
     async for client in _client(database_url, max_active_requests=1):
         assert (await client.get(CLAIM)).status_code == 200  # cached from now on
-        app = client._transport.app  # type: ignore[attr-defined]
-        admission = app.middleware_stack
-        while type(admission).__name__ != "AdmissionMiddleware":
-            admission = admission.app
+        admission = _admission(client)
         admission.slots.max_waiting = 0
-        busy = asyncio.create_task(client.get("/v1/claims/facets"))
-        await asyncio.sleep(0.1)
+        busy = object()
+        await admission.slots.acquire(busy)
         started = time.perf_counter()
         assert (await client.get("/health")).status_code == 200
         assert (await client.get(CLAIM)).headers["x-cache"] == "hit"
@@ -205,8 +211,37 @@ async def test_admission_lets_health_and_cached_answers_pass_a_full_house(
         assert refused.status_code == 503
         assert refused.headers["content-type"] == "application/problem+json"
         assert refused.headers["retry-after"] == "1"
-        assert (await busy).status_code == 200
+        admission.slots.release(busy)
         assert (await client.get("/v1/claims?limit=7")).status_code == 200
+
+
+@pytest.mark.anyio
+async def test_a_request_waiting_on_a_worker_thread_gives_its_admission_up(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one admission place, a slow facets query on a worker thread does not hold it:
+    a cheap page is served meanwhile, and the facets still answer."""
+    original = facets.claim_facets
+
+    def slow_facets(conn: Any, **kwargs: Any) -> Any:
+        time.sleep(SLOW_SECONDS)
+        return original(conn, **kwargs)
+
+    monkeypatch.setattr(facets, "claim_facets", slow_facets)
+    async for client in _client(database_url, max_active_requests=1, response_cache_bytes=0):
+        assert (await client.get("/health")).status_code == 200  # the middleware is built
+        _admission(client).slots.max_waiting = 0
+        busy = asyncio.create_task(client.get("/v1/claims/facets"))
+        await asyncio.sleep(0.1)
+        started = time.perf_counter()
+        page = await client.get("/v1/claims?limit=7")
+        assert time.perf_counter() - started < 0.3
+        assert page.status_code == 200
+        assert not busy.done()
+        facets_response = await busy
+        assert facets_response.status_code == 200
+        claims_in_all = (await client.get("/v1/stats")).json()["claims"]
+        assert facets_response.json()["total"] == claims_in_all
 
 
 SLOW_SQL = (

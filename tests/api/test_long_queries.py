@@ -1,5 +1,6 @@
-"""A long query (facets, series, search, disagreements over many claims) runs on a worker
-thread: the event loop goes on answering cheap requests meanwhile."""
+"""A long query (facets, series, search, disagreements over many claims) runs off the event
+loop (in a worker process, or on a thread with `WORKER_PROCESSES=false`, as here, where the
+query function is patched): the event loop goes on answering cheap requests meanwhile."""
 
 import asyncio
 import time
@@ -18,7 +19,7 @@ CLAIM = "/v1/claims/general-staff-russian-prisoners-2025-02-05"
 @pytest.mark.anyio
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])
 async def test_a_long_query_does_not_hold_up_other_requests(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, anyio_backend: str
+    database_url: str, monkeypatch: pytest.MonkeyPatch, anyio_backend: str, queries_here: None
 ) -> None:
     original = facets.claim_facets
 

@@ -55,7 +55,7 @@ def _etag_version(response: httpx.Response) -> str:
 
 @pytest.mark.anyio
 async def test_an_answer_computed_before_a_reload_is_never_served_after_it(
-    tmp_path: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch, queries_here: None
 ) -> None:
     """Issue 14 defect 2: a request in flight when a new dataset is noticed used to store its
     old answer after the cache was cleared, served as `X-Cache: hit` for as long as the
