@@ -148,7 +148,12 @@ async def _through_app(db: Path, requests: list[Request], rounds: int) -> tuple[
     from app.main import create_app
     from app.settings import Settings
 
-    settings = Settings(database_url=f"sqlite:///{db}", response_cache_bytes=0)
+    # Every query in this process, so that the listener sees every statement: a long query
+    # (or one overrunning its inline budget) would otherwise run in a worker process. The
+    # probe's pages are not long, and overruns are counted (`overran_requests`).
+    settings = Settings(
+        database_url=f"sqlite:///{db}", response_cache_bytes=0, worker_processes=False
+    )
     app = create_app(settings)
     engine = app.state.engine
     current: list[tuple[str, Any]] = []

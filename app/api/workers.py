@@ -33,6 +33,7 @@ T = TypeVar("T")
 
 _pools: dict[tuple[str, int, int], ProcessPoolExecutor] = {}
 PARENT_CHECK_SECONDS = 0.5
+WORKER_NICENESS = 10
 
 
 def process_pool(database_url: str, *, mmap_bytes: int, processes: int) -> ProcessPoolExecutor:
@@ -82,6 +83,9 @@ _file_identity: tuple[int, int] | None = None
 def _start_worker(database_url: str, mmap_bytes: int) -> None:
     global _database_url, _mmap_bytes
     _database_url, _mmap_bytes = database_url, mmap_bytes
+    # Long queries are the batch work of this service: when the cores are all busy, the
+    # event loop, which answers every request (`/health` among them), gets the CPU first.
+    os.nice(WORKER_NICENESS)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _open()
 
