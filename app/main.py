@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # collector's reach spares every full collection a pass over it (measured at 1M
         # claims: a gen-2 pass took 80-90 ms, the p99 of a single connection).
         gc.freeze()
-        sys.setswitchinterval(float(__import__("os").environ.get("SWITCH", "0.005")))
+        queries.start_workers()
         yield
         engine.dispose()
         export_engine.dispose()

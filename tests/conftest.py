@@ -5,6 +5,7 @@ Set TEST_DATABASE_URL (e.g. postgresql+psycopg://...) to run the suite against a
 engine; by default each session builds a SQLite file in a temporary folder.
 """
 
+import gc
 import os
 import shutil
 from collections.abc import Iterator
@@ -42,6 +43,19 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def client(database_url: str) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(database_url=database_url))) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def no_gc_pauses() -> Iterator[None]:
+    """For a test that times requests: the app freezes its start-up heap out of the cyclic
+    collector's reach (app.main's lifespan); a test process also holds pytest's heap, whose
+    full collections pause it for 50-100 ms. Collect once, then freeze it all meanwhile."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.types import Scope
 
-from app.api.workers import process_pool, run_in_process
+from app.api.workers import prestart, process_pool, run_in_process
 from app.queries.version import dataset_version_of
 
 T = TypeVar("T")
@@ -246,6 +246,17 @@ class QueryRunner:
         record_version(scope, version)
         return result
 
+    def _pool(self, slots: Slots, *, export: bool) -> Any:
+        return process_pool(
+            self.database_url, mmap_bytes=0 if export else self.mmap_bytes, processes=slots.size
+        )
+
+    def start_workers(self) -> None:
+        """Start the worker processes of long queries and exports (at the API's start)."""
+        if self.processes:
+            prestart(self._pool(self.long, export=False), self.long.size)
+            prestart(self._pool(self.export, export=True), self.export.size)
+
     async def in_worker(
         self, slots: Slots, query: Callable[..., T], kwargs: dict[str, Any], *, export: bool = False
     ) -> tuple[str, T]:
@@ -254,11 +265,7 @@ class QueryRunner:
         if not self.processes:
             engine = self.export_engine if export else self.engine
             return await self.in_thread(slots, self._call, query, kwargs, engine)
-        pool = process_pool(
-            self.database_url,
-            mmap_bytes=0 if export else self.mmap_bytes,
-            processes=slots.size,
-        )
+        pool = self._pool(slots, export=export)
         async with slots.slot():
             self.process_runs += 1
             return await run_in_process(pool, query, kwargs)

@@ -7,10 +7,11 @@ each time. Under the soak (scripts/soak.py: 32 connections, 8 slow export reader
 claims) single steps of cheap requests took 55-96 ms and `/health` p99 was 70-100 ms with
 two long-query threads. A process has a GIL of its own: the event loop keeps its core.
 
-Each pool belongs to one database URL and engine kind, is started on first use (a pool
-costs ~1 s and ~60 MB per process), and is shared by the apps of one process (tests build
-many). A worker reads with its own read-only engine; on SQLite it notices a reloaded file
-(a new inode) before each query, as app/api/dataset.py does for the API's own engines.
+Each pool belongs to one database URL and engine kind, is started with the API (or on first
+use; a worker costs ~0.5 s of start-up and ~60 MB), and is shared by the apps of one process
+(tests build many). Workers run at a lower priority (nice 10) and exit with the API process.
+A worker reads with its own read-only engine; on SQLite it notices a reloaded file (a new
+inode) before each query, as app/api/dataset.py does for the API's own engines.
 Queries and their arguments cross by pickle: module-level functions, plain data.
 """
 
@@ -51,6 +52,14 @@ def process_pool(database_url: str, *, mmap_bytes: int, processes: int) -> Proce
         )
         _pools[key] = pool
     return pool
+
+
+def prestart(pool: ProcessPoolExecutor, processes: int) -> None:
+    """Start the pool's workers now (the API starts them with itself): a worker is started
+    on demand otherwise, which blocks the event loop for 20-50 ms (fork and exec of a big
+    process) and makes the first long queries wait ~0.5 s for it to import the app."""
+    for _ in range(processes):
+        pool.submit(os.getpid)  # each submit finding no idle worker starts one
 
 
 async def run_in_process(

@@ -64,7 +64,7 @@ def slow_counts(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.anyio
 async def test_slow_queries_leave_health_and_cached_answers_fast(
-    client: httpx.AsyncClient, slow_counts: None
+    client: httpx.AsyncClient, slow_counts: None, no_gc_pauses: None
 ) -> None:
     """While 8 slow claim queries (`count=true`) run, `/health` and cached requests keep a
     p99 under 20 ms. Before, `count=true` ran on the event loop: everything waited."""
@@ -252,7 +252,7 @@ SLOW_SQL = (
 
 @pytest.mark.anyio
 async def test_a_query_overrunning_the_inline_budget_finishes_on_a_thread(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
+    database_url: str, monkeypatch: pytest.MonkeyPatch, no_gc_pauses: None
 ) -> None:
     """A query not known to be long (here a claim by id whose SQL turns out to take most of
     a second) holds the event loop no longer than the inline budget on SQLite: interrupted,

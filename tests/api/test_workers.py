@@ -93,13 +93,17 @@ async def test_a_worker_process_reads_a_reloaded_dataset(tmp_path: Path, seeds_c
 
 
 @pytest.mark.anyio
-async def test_python_in_a_worker_process_leaves_the_event_loop_alone(database_url: str) -> None:
+async def test_python_in_a_worker_process_leaves_the_event_loop_alone(
+    database_url: str, no_gc_pauses: None
+) -> None:
     """Two long queries spinning in Python for a second each: in worker processes they hold
     their own GILs, and `/health` keeps a p99 under 20 ms meanwhile."""
     async for client in _client(database_url):
         runner = _runner(client)
         scope: dict[str, Any] = {}
-        await runner.run(scope, slow_queries.busy_for, long=True, seconds=0.01)  # started
+        runner.start_workers()  # as the app's start does (the transport runs no lifespan)
+        assert (await client.get("/health")).status_code == 200  # the middleware is built
+        await runner.run(scope, slow_queries.busy_for, long=True, seconds=0.01)
         busy = [
             asyncio.create_task(runner.run({}, slow_queries.busy_for, long=True, seconds=1.0))
             for _ in range(2)
