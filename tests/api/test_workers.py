@@ -14,6 +14,7 @@ import pytest
 from app.main import create_app
 from app.settings import Settings
 from tests.api import slow_queries
+from tests.api.test_reload import RELOADED
 from tests.conftest import load
 from tests.loader.test_seed_script import STEM_003, edit
 
@@ -80,12 +81,7 @@ async def test_a_worker_process_reads_a_reloaded_dataset(tmp_path: Path, seeds_c
     async for client in _client(url):
         client._transport.app.state.dataset.check_seconds = 0  # type: ignore[attr-defined]
         before = (await client.get("/v1/stats")).json()["dataset_version"]
-        edit(
-            seeds_copy,
-            STEM_003,
-            "id: general-staff-russian-prisoners-2025-02-05",
-            "id: general-staff-russian-prisoners-2025-02-05\n    note: Re-read after a reload.",
-        )
+        edit(seeds_copy, STEM_003, "id: general-staff-russian-prisoners-2025-02-05", RELOADED)
         load(seeds_copy, url)
         after = await client.get("/v1/stats")
         assert after.json()["dataset_version"] != before
