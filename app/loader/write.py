@@ -5,7 +5,7 @@ one atomic rename, so the previous database stays intact if anything fails, even
 The bulk path inserts tuples with the DB-API cursor's `executemany` in one transaction, with
 the secondary indexes dropped and rebuilt after the insert (several times faster than
 maintaining them row by row), then rebuilds the full-text index and runs ANALYZE.
-PostgreSQL: migrations, then one transaction that replaces every row.
+PostgreSQL: migrations, then one transaction that replaces every row, then VACUUM ANALYZE.
 
 One load at a time per database: on SQLite an exclusive `flock` on `<database>.lock` beside
 the file (never deleted: deleting a lock file lets two processes lock two different files);
@@ -363,7 +363,10 @@ def _replace_in_transaction(dataset: Dataset, database_url: str, lock_wait: floa
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
             _insert(connection, dataset)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("ANALYZE"))
+            # VACUUM too: it sets the visibility map, without which an index-only scan reads
+            # every row's page as well (the value-range probe of a claim page at 200,000
+            # claims: 1.1 ms before, 0.3 ms after). Readers are not blocked meanwhile.
+            connection.execute(text("VACUUM ANALYZE"))
     finally:
         engine.dispose()
 
