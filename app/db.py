@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 SEED_COMMAND = "uv run python scripts/seed.py"
 
@@ -66,7 +67,9 @@ def create_read_engine(
     The pool holds `pool_size` connections and no overflow: the API sizes it so that no
     request ever waits for one (app/api/database.py); `pool_timeout` is the safety net.
     PostgreSQL transactions run at REPEATABLE READ, so every statement of a request reads
-    the same snapshot (the dataset version it reports and the data it serves agree)."""
+    the same snapshot (the dataset version it reports and the data it serves agree). No
+    pre-ping (a round trip per checkout): `run_versioned` retries a query once on a
+    connection found dead instead."""
     path = sqlite_path(database_url)
     if path is not None:
         if not path.is_file():
@@ -89,17 +92,31 @@ def create_read_engine(
             cursor.close()
 
         return engine
-    engine = create_engine(
-        database_url,
-        pool_pre_ping=True,
-        pool_size=pool_size,
-        max_overflow=0,
-        pool_timeout=pool_timeout,
-        isolation_level="REPEATABLE READ",
-        connect_args={"options": "-c default_transaction_read_only=on"},
-    )
+    engine = create_engine(database_url, **_server_options(pool_size, pool_timeout))
     event.listen(engine, "before_cursor_execute", _no_nul_characters, retval=True)
     return engine
+
+
+def create_async_read_engine(
+    database_url: str, *, pool_size: int = 8, pool_timeout: float = 30.0
+) -> AsyncEngine:
+    """`create_read_engine` for a server database, on the driver's asyncio interface: the
+    API's quick queries then wait for PostgreSQL on the event loop. On worker threads each
+    round trip gave the GIL up and waited to get it back from the busy loop (claim by id at
+    32 connections: 512 req/s on threads, against 610 at one connection)."""
+    engine = create_async_engine(database_url, **_server_options(pool_size, pool_timeout))
+    event.listen(engine.sync_engine, "before_cursor_execute", _no_nul_characters, retval=True)
+    return engine
+
+
+def _server_options(pool_size: int, pool_timeout: float) -> dict[str, Any]:
+    return {
+        "pool_size": pool_size,
+        "max_overflow": 0,
+        "pool_timeout": pool_timeout,
+        "isolation_level": "REPEATABLE READ",
+        "connect_args": {"options": "-c default_transaction_read_only=on"},
+    }
 
 
 def _without_nul(value: Any) -> Any:

@@ -11,13 +11,18 @@ from fastapi.staticfiles import StaticFiles
 
 from app.api.admission import AdmissionMiddleware
 from app.api.caching import HttpCacheMiddleware
-from app.api.database import QueryRunner
+from app.api.database import QUICK_SLOTS, QueryRunner
 from app.api.dataset import ServedDataset
 from app.api.docs import install_docs
 from app.api.edges import ProblemCorsMiddleware, RelativeRedirectMiddleware
 from app.api.errors import OVERLOADED, install_error_handlers
 from app.api.routes import analysis, claims, events, export, meta, sources, vocabulary
-from app.db import DatabaseMissingError, check_schema, create_read_engine
+from app.db import (
+    DatabaseMissingError,
+    check_schema,
+    create_async_read_engine,
+    create_read_engine,
+)
 from app.explorer import router as explorer
 from app.queries.version import tag_connections_with_version
 from app.settings import Settings, get_settings
@@ -67,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tag_connections_with_version(engine)
         tag_connections_with_version(export_engine)
     dataset = ServedDataset([engine, export_engine], url)
+    async_engine = None if inline else create_async_read_engine(url, pool_size=QUICK_SLOTS)
     queries = QueryRunner(
         engine,
         inline=inline,
@@ -78,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         processes=settings.worker_processes,
         database_url=url,
         mmap_bytes=settings.sqlite_mmap_bytes,
+        async_engine=async_engine,
     )
 
     @asynccontextmanager
@@ -90,6 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         engine.dispose()
         export_engine.dispose()
+        if async_engine is not None:
+            await async_engine.dispose()
 
     app = FastAPI(
         title="Kursk Fact Database",

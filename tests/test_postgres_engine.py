@@ -21,7 +21,9 @@ from app.loader.parse import parse_seeds
 from app.main import create_app
 from app.models import Claim
 from app.queries import search
+from app.queries.claims import get_claim
 from app.queries.stats import dataset_version
+from app.queries.version import run_versioned
 from app.settings import Settings
 from tests.conftest import SEEDS, load
 from tests.loader.test_seed_script import STEM_003, edit
@@ -247,3 +249,54 @@ def test_a_reload_is_served_without_a_restart(scratch_url: str, seeds_copy: Path
         after = client.get(claim)
         assert after.json()["note"] == "Re-read after a reload."
         assert after.headers["etag"] != before.headers["etag"]
+
+
+def test_connections_the_server_cut_are_replaced_without_an_error(scratch_url: str) -> None:
+    """No pre-ping: a query on a pooled connection the server has closed (a restart, an
+    idle timeout) runs again on a fresh one, and the client never sees it."""
+    load(SEEDS, scratch_url)
+    paths = [f"/v1/claims?speaker=syrsky&limit={n}" for n in range(1, 6)] + [
+        "/v1/claims/general-staff-russian-prisoners-2025-02-05",
+        "/health",
+    ]
+    app = create_app(Settings(database_url=scratch_url, response_cache_bytes=0))
+    admin = create_engine(scratch_url, isolation_level="AUTOCOMMIT")
+    try:
+        with TestClient(app) as client:
+            assert all(client.get(path).status_code == 200 for path in paths)
+            with admin.connect() as conn:
+                cut = conn.execute(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                ).scalar_one()
+            assert cut >= 1
+            statuses = [client.get(path).status_code for path in paths]
+            assert statuses == [200] * len(paths)
+            assert (
+                client.get("/v1/claims/general-staff-russian-prisoners-2025-02-05").json()["value"]
+                == 909
+            )
+    finally:
+        admin.dispose()
+
+
+def test_prepared_statements_outlive_a_request(database_url: str) -> None:
+    """Requests end their read transaction with COMMIT: a ROLLBACK makes psycopg drop its
+    prepared statements, and PostgreSQL plans every statement again (most of a claim by
+    id's time)."""
+    engine = create_read_engine(database_url, pool_size=1)
+    try:
+        for _ in range(8):
+            _, claim = run_versioned(
+                engine, get_claim, {"claim_id": "general-staff-russian-prisoners-2025-02-05"}
+            )
+            assert claim["value"] == 909
+        with engine.connect() as conn:
+            prepared = (
+                conn.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()
+            )
+    finally:
+        engine.dispose()
+    assert any("FROM claim JOIN metric" in statement for statement in prepared), prepared

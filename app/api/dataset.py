@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.db import sqlite_path
 from app.queries.stats import dataset_version
+from app.queries.version import run_versioned
 
 logger = logging.getLogger("app.dataset")
 UNREADABLE = "unreadable"
@@ -50,8 +51,7 @@ class ServedDataset:
 
     def _read_version(self) -> str:
         try:
-            with self.engine.connect() as conn:
-                return dataset_version(conn)
+            return run_versioned(self.engine, dataset_version, {})[1]
         except DBAPIError as exc:
             # A damaged database: the API still starts, /health says 503 (app/api/errors.py).
             logger.error("cannot read the dataset version: %s", exc.orig)

@@ -32,8 +32,9 @@ class Db:
     `query(conn, **kwargs)` on a read-only connection and returns its result.
 
     The runner (app/api/database.py) chooses where: inline on the event loop for a cheap
-    query on SQLite, on a bounded worker thread for PostgreSQL and for `long=True` (a query
-    whose cost grows with the data: full-text search, exact counts, aggregates). Past its
+    query on SQLite, awaited through the async driver for PostgreSQL, and in a worker
+    process for `long=True` (a query whose cost grows with the data: full-text search,
+    exact counts, aggregates). Past its
     bounds it raises OverloadedError, a 503 with `Retry-After`."""
 
     def __init__(self, runner: QueryRunner, scope: Scope) -> None:

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine
 
 from app.db import create_read_engine, sqlite_path
-from app.queries.version import dataset_version_of, tag_connections_with_version
+from app.queries.version import run_versioned, tag_connections_with_version
 
 T = TypeVar("T")
 
@@ -134,5 +134,4 @@ def _run(query: Callable[..., T], kwargs: dict[str, Any]) -> tuple[str, T]:
         replaced = False  # mid-swap: read what is open
     if engine is None or replaced:
         engine = _open()
-    with engine.connect() as conn:
-        return dataset_version_of(conn), query(conn, **kwargs)
+    return run_versioned(engine, query, kwargs)

@@ -1,9 +1,14 @@
 """Which dataset a connection reads: the version the loader stamps on every dataset (a hash
 of its content), the key of everything cached about it."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+T = TypeVar("T")
 
 VERSION_SQL = "SELECT value FROM dataset_info WHERE key = 'version'"
 # Where a SQLite connection keeps the version it read on connect (app/api/database.py).
@@ -22,6 +27,52 @@ def dataset_version_of(conn: Connection) -> str:
         return str(tagged)
     value = conn.execute(text(VERSION_SQL)).scalar()
     return str(value or NO_VERSION)
+
+
+def _versioned(conn: Connection, query: Callable[..., T], kwargs: dict[str, Any]) -> tuple[str, T]:
+    try:
+        outcome = dataset_version_of(conn), query(conn, **kwargs)
+    except DBAPIError:
+        raise  # closing the connection rolls the failed transaction back
+    except Exception:
+        conn.commit()  # an answer such as a 404: the transaction itself is sound
+        raise
+    conn.commit()
+    return outcome
+
+
+def run_versioned(engine: Engine, query: Callable[..., T], kwargs: dict[str, Any]) -> tuple[str, T]:
+    """`query(conn, **kwargs)` in one read transaction, with the dataset version it read.
+
+    The transaction ends with COMMIT, not ROLLBACK (the same for a read-only one): psycopg
+    forgets its prepared statements at every rollback, and with them PostgreSQL's cached
+    plans (claim by id: 1.9 ms to 1.1 ms a request). A failed statement still rolls back.
+    A connection found dead (the server restarted since it was pooled) invalidates the pool
+    and the query runs once more on a fresh one: this replaces a pre-ping round trip on
+    every checkout."""
+    for attempt in (1, 2):
+        try:
+            with engine.connect() as conn:
+                return _versioned(conn, query, kwargs)
+        except DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def run_versioned_async(
+    engine: AsyncEngine, query: Callable[..., T], kwargs: dict[str, Any]
+) -> tuple[str, T]:
+    """`run_versioned` on the event loop, for an async driver (PostgreSQL): the same sync
+    query code runs in a greenlet, and every round trip awaits instead of blocking."""
+    for attempt in (1, 2):
+        try:
+            async with engine.connect() as conn:
+                return await conn.run_sync(_versioned, query, kwargs)
+        except DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
 
 
 def tag_connections_with_version(engine: Engine) -> None:

@@ -167,19 +167,27 @@ async def test_a_request_waits_for_a_slot_no_longer_than_the_bound(
 
 
 @pytest.mark.anyio
-async def test_cheap_queries_run_inline_on_sqlite_and_on_threads_on_postgresql(
+async def test_cheap_queries_run_inline_on_sqlite_and_on_the_async_driver_on_postgresql(
     client: httpx.AsyncClient,
 ) -> None:
     runner = client._transport.app.state.queries  # type: ignore[attr-defined]
-    before = (runner.inline_runs, runner.thread_runs)
+
+    def runs() -> tuple[int, int, int, int]:
+        return runner.inline_runs, runner.async_runs, runner.thread_runs, runner.process_runs
+
+    before = runs()
     assert (await client.get("/v1/claims?limit=3")).status_code == 200
-    inline, threads = runner.inline_runs - before[0], runner.thread_runs - before[1]
+    cheap = tuple(now - then for now, then in zip(runs(), before, strict=True))
     if runner.engine.dialect.name == "sqlite":
-        assert (inline, threads) == (1, 0)
+        assert cheap == (1, 0, 0, 0)
     else:
-        assert (inline, threads) == (0, 1)
+        assert cheap == (0, 1, 0, 0)
+    before = runs()
     assert (await client.get("/v1/claims?limit=3&count=true")).status_code == 200
-    assert runner.thread_runs - before[1] == threads + 1
+    inline, on_loop, threads, processes = (
+        now - then for now, then in zip(runs(), before, strict=True)
+    )
+    assert (inline, on_loop, threads + processes) == (0, 0, 1)
 
 
 def _admission(client: httpx.AsyncClient) -> Any:
