@@ -1,6 +1,7 @@
 """Pre-serialised JSON: routes declare `response_model` for the OpenAPI document but return
 bytes built by orjson, skipping a second validation pass on data the loader validated."""
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -9,3 +10,8 @@ from starlette.responses import Response
 
 def json_response(payload: Any, headers: dict[str, str] | None = None) -> Response:
     return Response(orjson.dumps(payload), media_type="application/json", headers=headers)
+
+
+def json_bytes(query: Callable[..., Any], conn: Any, /, **kwargs: Any) -> bytes:
+    """`query(conn, **kwargs)` serialised (module-level, so a worker process can run it)."""
+    return orjson.dumps(query(conn, **kwargs))

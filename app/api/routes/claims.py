@@ -86,7 +86,7 @@ async def get_claim_facets(
 
     Takes the same filters as `listClaims`, so a UI can show what narrowing would leave.
     """
-    return json_response(await db.run(facets.claim_facets, long=True, filters=filters, limit=limit))
+    return await db.json(facets.claim_facets, long=True, filters=filters, limit=limit)
 
 
 @router.get(
@@ -102,4 +102,4 @@ async def get_claim(
     claim_id: Annotated[str, id_path("claim", "general-staff-russian-prisoners-2025-02-05")],
 ) -> Response:
     """Get one claim with its citations and verbatim quotes."""
-    return json_response(await db.run(claims.get_claim, claim_id=claim_id))
+    return await db.json(claims.get_claim, claim_id=claim_id)

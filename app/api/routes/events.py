@@ -15,7 +15,6 @@ from app.api.deps import (
     repeatable,
 )
 from app.api.errors import INVALID, not_found
-from app.api.responses import json_response
 from app.api.strict import StrictQueryRoute
 from app.queries import events
 from app.queries.claim_filters import MAX_TEXT_LENGTH, lower_bound, upper_bound
@@ -81,15 +80,13 @@ async def list_events(
         entity=entity,
         q=q,
     )
-    return json_response(
-        await db.run(
-            events.list_events,
-            long=count or q is not None,
-            filters=filters,
-            limit=limit,
-            cursor=cursor,
-            count=count,
-        )
+    return await db.json(
+        events.list_events,
+        long=count or q is not None,
+        filters=filters,
+        limit=limit,
+        cursor=cursor,
+        count=count,
     )
 
 
@@ -105,4 +102,4 @@ async def get_event(
     db: DbDep, event_id: Annotated[str, id_path("event", "dprk-troops-arrive-in-kursk")]
 ) -> Response:
     """Get one event with its entities, citations and the claims that refer to it."""
-    return json_response(await db.run(events.get_event, event_id=event_id))
+    return await db.json(events.get_event, event_id=event_id)

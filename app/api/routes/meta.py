@@ -61,4 +61,4 @@ class HealthCheck:
 )
 async def get_stats(db: DbDep) -> Response:
     """Count sources, claims, events, entities and metrics; give the dataset version."""
-    return json_response(await db.run(stats.get_stats, long=True))
+    return await db.json(stats.get_stats, long=True)

@@ -7,7 +7,6 @@ from starlette.responses import PlainTextResponse, Response
 
 from app.api.deps import CountQuery, CursorQuery, DbDep, LimitQuery, id_path
 from app.api.errors import INVALID, not_found
-from app.api.responses import json_response
 from app.api.strict import StrictQueryRoute
 from app.queries import sources
 from app.schemas.sources import SourcePage, SourcePublic
@@ -31,9 +30,7 @@ async def list_sources(
     db: DbDep, limit: LimitQuery = 50, cursor: CursorQuery = None, count: CountQuery = False
 ) -> Response:
     """List sources with their metadata and claim counts, by id."""
-    return json_response(
-        await db.run(sources.list_sources, long=count, limit=limit, cursor=cursor, count=count)
-    )
+    return await db.json(sources.list_sources, long=count, limit=limit, cursor=cursor, count=count)
 
 
 @router.get(
@@ -46,7 +43,7 @@ async def list_sources(
 )
 async def get_source(db: DbDep, source_id: SourceIdPath) -> Response:
     """Get one source's metadata: publisher, author, date and how it is known, file, hash."""
-    return json_response(await db.run(sources.get_source, source_id=source_id))
+    return await db.json(sources.get_source, source_id=source_id)
 
 
 @router.get(

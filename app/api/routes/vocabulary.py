@@ -61,7 +61,7 @@ async def list_metrics(db: DbDep) -> Response:
 )
 async def get_metric(db: DbDep, metric_id: MetricIdPath) -> Response:
     """Get one metric with its claim counts and broader/narrower links."""
-    return json_response(await db.run(vocabulary.get_metric, long=True, metric_id=metric_id))
+    return await db.json(vocabulary.get_metric, long=True, metric_id=metric_id)
 
 
 @metrics_router.get(
@@ -93,9 +93,7 @@ async def list_metric_series(
     Takes the claim filters of `listClaims` (the metric is the path's), e.g. `speaker`,
     `subject`, `period_from`, `include_narrower`, `latest`."""
     filters = _with_legacy_bounds(filters, date_from, date_to)
-    return json_response(
-        await db.run(series.metric_series, long=True, metric_id=metric_id, filters=filters)
-    )
+    return await db.json(series.metric_series, long=True, metric_id=metric_id, filters=filters)
 
 
 def _with_legacy_bounds(
@@ -131,15 +129,13 @@ async def list_entities(
     count: CountQuery = False,
 ) -> Response:
     """List every entity (speakers and subjects) with aliases and claim counts, by id."""
-    return json_response(
-        await db.run(
-            vocabulary.list_entities,
-            long=count,
-            kind=kind.value if kind else None,
-            limit=limit,
-            cursor=cursor,
-            count=count,
-        )
+    return await db.json(
+        vocabulary.list_entities,
+        long=count,
+        kind=kind.value if kind else None,
+        limit=limit,
+        cursor=cursor,
+        count=count,
     )
 
 
@@ -155,7 +151,7 @@ async def get_entity(
     db: DbDep, entity_id: Annotated[str, id_path("entity", "oleksandr-syrskyi")]
 ) -> Response:
     """Get one entity with its aliases and claim counts."""
-    return json_response(await db.run(vocabulary.get_entity, entity_id=entity_id))
+    return await db.json(vocabulary.get_entity, entity_id=entity_id)
 
 
 @speakers_router.get(
@@ -170,15 +166,13 @@ async def list_speakers(
     db: DbDep, limit: LimitQuery = 50, cursor: CursorQuery = None, count: CountQuery = False
 ) -> Response:
     """List the entities that made at least one claim, with aliases and claim counts."""
-    return json_response(
-        await db.run(
-            vocabulary.list_entities,
-            long=count,
-            speakers_only=True,
-            limit=limit,
-            cursor=cursor,
-            count=count,
-        )
+    return await db.json(
+        vocabulary.list_entities,
+        long=count,
+        speakers_only=True,
+        limit=limit,
+        cursor=cursor,
+        count=count,
     )
 
 
@@ -194,6 +188,4 @@ async def get_speaker(
     db: DbDep, speaker_id: Annotated[str, id_path("speaker", "oleksandr-syrskyi")]
 ) -> Response:
     """Get one speaker (an entity that made claims) with aliases and claim counts."""
-    return json_response(
-        await db.run(vocabulary.get_entity, entity_id=speaker_id, speakers_only=True)
-    )
+    return await db.json(vocabulary.get_entity, entity_id=speaker_id, speakers_only=True)
