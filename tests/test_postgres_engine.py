@@ -21,9 +21,11 @@ from app.loader.parse import parse_seeds
 from app.main import create_app
 from app.models import Claim
 from app.queries import search
-from app.queries.claims import get_claim
+from app.queries.claim_filters import parse_claim_filters
+from app.queries.claims import get_claim, list_claims
+from app.queries.series import metric_series
 from app.queries.stats import dataset_version
-from app.queries.version import run_versioned
+from app.queries.version import VERSION_SQL, run_versioned
 from app.settings import Settings
 from tests.conftest import SEEDS, load
 from tests.loader.test_seed_script import STEM_003, edit
@@ -300,3 +302,24 @@ def test_prepared_statements_outlive_a_request(database_url: str) -> None:
     finally:
         engine.dispose()
     assert any("FROM claim JOIN metric" in statement for statement in prepared), prepared
+
+
+def test_a_request_reads_the_dataset_version_once(database_url: str) -> None:
+    """The version is read at the start of a run's transaction and kept for the run: the
+    filters' name lookups (per dataset version) asked for it again, a round trip each."""
+    engine = create_read_engine(database_url, pool_size=1)
+    statements: list[str] = []
+    event.listen(
+        engine,
+        "before_cursor_execute",
+        lambda _conn, _cursor, statement, *_: statements.append(statement),
+    )
+    try:
+        filters = parse_claim_filters({"metric": ["prisoners-captured"], "speaker": ["syrsky"]})
+        run_versioned(engine, list_claims, {"filters": filters, "limit": 5})
+        run_versioned(
+            engine, metric_series, {"metric_id": "prisoners-captured", "filters": filters}
+        )
+    finally:
+        engine.dispose()
+    assert sum(statement == VERSION_SQL for statement in statements) == 2, statements

@@ -1,6 +1,7 @@
 """A metric's claims as chart-ready time series, one line per (speaker, subject)."""
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -13,7 +14,7 @@ from app.queries.claim_filters import (
     subject_t,
 )
 from app.queries.vocabulary import require_metric
-from app.records import series_point
+from app.records import SERIES_POINT_COLUMNS, series_point
 
 
 def metric_series(conn: Connection, *, metric_id: str, filters: ClaimFilters) -> dict[str, Any]:
@@ -22,50 +23,51 @@ def metric_series(conn: Connection, *, metric_id: str, filters: ClaimFilters) ->
     metric = require_metric(conn, metric_id=metric_id)
     filters = replace(filters, metric=[metric_id])
     c = claim_t.c
+    points = len(SERIES_POINT_COLUMNS)
     rows = conn.execute(
         select(
-            c.id,
-            c.metric_id,
+            *(c[name] for name in SERIES_POINT_COLUMNS),
             c.speaker_id,
-            speaker_t.c.name.label("speaker_name"),
+            speaker_t.c.name,
             c.subject_id,
-            subject_t.c.name.label("subject_name"),
-            c.value,
-            c.value_low,
-            c.value_high,
-            c.qualifier,
-            c.hedge,
-            c.period_end,
-            c.period_end_precision,
-            c.stated_on,
-            c.stated_on_precision,
+            subject_t.c.name,
         )
         .join(speaker_t, speaker_t.c.id == c.speaker_id)
         .join(subject_t, subject_t.c.id == c.subject_id)
         .where(*filter_conditions(conn, filters))
-    )
+    ).all()
     lines: dict[tuple[str, str], dict[str, Any]] = {}
     undated: list[str] = []
     for row in rows:
-        point = series_point(row)
+        values = tuple(row)
+        point = series_point(values[:points])
         if point is None:
-            undated.append(row.id)
+            undated.append(values[0])
             continue
-        line = lines.setdefault(
-            (row.speaker_id, row.subject_id),
-            {
-                "speaker": {"id": row.speaker_id, "name": row.speaker_name},
-                "subject": {"id": row.subject_id, "name": row.subject_name},
+        speaker_id, speaker_name, subject_id, subject_name = values[points:]
+        line = lines.get((speaker_id, subject_id))
+        if line is None:
+            line = lines[(speaker_id, subject_id)] = {
+                "speaker": {"id": speaker_id, "name": speaker_name},
+                "subject": {"id": subject_id, "name": subject_name},
                 "points": [],
-            },
-        )
-        line["points"].append((row.period_end or row.stated_on, point))
+            }
+        first_day = values[_PERIOD_END] if values[_PERIOD_END] is not None else values[_STATED_ON]
+        line["points"].append((first_day, values[0], point))
     for line in lines.values():
         # By the reference date's first day, then claim id.
-        line["points"].sort(key=lambda item: (item[0], item[1]["claim_id"]))
-        line["points"] = [point for _, point in line["points"]]
+        line["points"].sort(key=_first_day_then_id)
+        line["points"] = [point for _, _, point in line["points"]]
     return {
         "metric": {"id": metric.id, "name": metric.name, "unit": metric.unit, "kind": metric.kind},
         "series": [lines[key] for key in sorted(lines)],
         "undated_claim_ids": sorted(undated),
     }
+
+
+_PERIOD_END = SERIES_POINT_COLUMNS.index("period_end")
+_STATED_ON = SERIES_POINT_COLUMNS.index("stated_on")
+
+
+def _first_day_then_id(item: tuple[date, str, dict[str, Any]]) -> tuple[date, str]:
+    return item[0], item[1]

@@ -13,6 +13,9 @@ T = TypeVar("T")
 VERSION_SQL = "SELECT value FROM dataset_info WHERE key = 'version'"
 # Where a SQLite connection keeps the version it read on connect (app/api/database.py).
 VERSION_KEY = "dataset_version"
+# Where a run keeps the version its transaction read, for the run's length (PostgreSQL: the
+# snapshot is fixed, so a second read would only cost a round trip).
+RUN_VERSION_KEY = "run_dataset_version"
 NO_VERSION = "empty"  # a database without a loaded dataset
 
 
@@ -22,7 +25,7 @@ def dataset_version_of(conn: Connection) -> str:
     SQLite: tagged once per connection (a served file is never written). PostgreSQL: read in
     the connection's transaction, which runs at REPEATABLE READ (one snapshot for every
     statement), so the version and the data come from the same committed load."""
-    tagged = conn.info.get(VERSION_KEY)
+    tagged = conn.info.get(VERSION_KEY) or conn.info.get(RUN_VERSION_KEY)
     if tagged is not None:
         return str(tagged)
     value = conn.execute(text(VERSION_SQL)).scalar()
@@ -30,13 +33,18 @@ def dataset_version_of(conn: Connection) -> str:
 
 
 def _versioned(conn: Connection, query: Callable[..., T], kwargs: dict[str, Any]) -> tuple[str, T]:
+    version = dataset_version_of(conn)
+    info = conn.info  # held: an invalidated connection no longer gives it
+    info[RUN_VERSION_KEY] = version  # queries that ask again (vocabulary) get it free
     try:
-        outcome = dataset_version_of(conn), query(conn, **kwargs)
+        outcome = version, query(conn, **kwargs)
     except DBAPIError:
         raise  # closing the connection rolls the failed transaction back
     except Exception:
         conn.commit()  # an answer such as a 404: the transaction itself is sound
         raise
+    finally:
+        info.pop(RUN_VERSION_KEY, None)
     conn.commit()
     return outcome
 
