@@ -263,6 +263,19 @@ class QueryRunner:
         record_version(scope, version)
         return result
 
+    async def run_unbounded(self, scope: Scope, query: Callable[..., T], /, **kwargs: Any) -> T:
+        """`run` for a cheap query that must not wait for a slot: the health check (at most
+        one at a time, once a second), which must answer while every slot is busy. On
+        PostgreSQL it runs on a thread with the engine's spare connection."""
+        if self.inline:
+            return await self.run(scope, query, **kwargs)
+        self.thread_runs += 1
+        version, result = await anyio.to_thread.run_sync(
+            functools.partial(run_versioned, self.engine, query, kwargs)
+        )
+        record_version(scope, version)
+        return result
+
     def _pool(self, slots: Slots, *, export: bool) -> Any:
         return process_pool(
             self.database_url, mmap_bytes=0 if export else self.mmap_bytes, processes=slots.size

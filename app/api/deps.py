@@ -48,6 +48,10 @@ class Db:
     async def run(self, query: Callable[..., T], /, long: bool = False, **kwargs: Any) -> T:
         return await self.runner.run(self.scope, query, long, **kwargs)
 
+    async def run_unbounded(self, query: Callable[..., T], /, **kwargs: Any) -> T:
+        """`run` without waiting for a slot: for the health check only (see the runner)."""
+        return await self.runner.run_unbounded(self.scope, query, **kwargs)
+
     async def json(
         self, query: Callable[..., Any], /, long: bool = False, **kwargs: Any
     ) -> Response:
