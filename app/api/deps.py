@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.types import Scope
 
 from app.api.database import QueryRunner
-from app.api.responses import json_bytes
+from app.api.responses import json_bytes, serialised_json_response
 from app.dates import PARTIAL_DATE_PATTERN
 from app.queries.claim_filters import (
     MAX_REPEATS,
@@ -60,7 +60,7 @@ class Db:
         series of ~500 points: ~1 ms less of the API process's time, and orjson's work done
         on the worker's core)."""
         body = await self.run(functools.partial(json_bytes, query), long, **kwargs)
-        return Response(body, media_type="application/json")
+        return serialised_json_response(body)
 
 
 async def get_db(request: Request) -> Db:

@@ -9,7 +9,12 @@ from starlette.responses import Response
 
 
 def json_response(payload: Any, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(payload), media_type="application/json", headers=headers)
+    return serialised_json_response(orjson.dumps(payload), headers)
+
+
+def serialised_json_response(body: bytes, headers: dict[str, str] | None = None) -> Response:
+    """A JSON body already serialised (by `json_bytes`, in the worker that ran the query)."""
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def json_bytes(query: Callable[..., Any], conn: Any, /, **kwargs: Any) -> bytes:
