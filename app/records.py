@@ -17,45 +17,99 @@ def number(value: float | None) -> float | int | None:
     return int(value) if value is not None and value.is_integer() else value
 
 
-def citation_record(row: Any) -> dict[str, Any]:
-    """A claim or event citation row (joined with its source's title)."""
+def citation_record(values: Sequence[Any]) -> dict[str, Any]:
+    """A claim or event citation from (source_id, source_title, quote, char_start, char_end),
+    the citation joined with its source's title; unpacked, as series points are."""
+    source_id, source_title, quote, char_start, char_end = values
     return {
-        "source_id": row.source_id,
-        "source_title": row.source_title,
-        "quote": row.quote,
-        "char_start": row.char_start,
-        "char_end": row.char_end,
+        "source_id": source_id,
+        "source_title": source_title,
+        "quote": quote,
+        "char_start": char_start,
+        "char_end": char_end,
     }
 
 
-def claim_record(row: Any, citations: list[dict[str, Any]]) -> dict[str, Any]:
-    """A claim row (joined with its metric, speaker, subject and event) as `ClaimPublic`."""
-    m = row._mapping
+# The columns a claim record is built from, in the order `claim_record` unpacks them: the
+# claim joined with its metric, subject, speaker and event names.
+CLAIM_COLUMNS = (
+    "id",
+    "metric_id",
+    "metric_name",
+    "unit",
+    "metric_kind",
+    "subject_id",
+    "subject_name",
+    "speaker_id",
+    "speaker_name",
+    "value",
+    "qualifier",
+    "hedge",
+    "value_low",
+    "value_high",
+    "place",
+    "period_start",
+    "period_start_precision",
+    "period_end",
+    "period_end_precision",
+    "stated_on",
+    "stated_on_precision",
+    "event_id",
+    "event_title",
+    "note",
+)
+
+
+def claim_record(values: Sequence[Any], citations: list[dict[str, Any]]) -> dict[str, Any]:
+    """A claim as `ClaimPublic`, from a row whose first values are its CLAIM_COLUMNS (a page
+    of 50 claims reads 1,200 values: unpacking them is ~3x faster than reading each by
+    name)."""
+    (
+        claim_id,
+        metric_id,
+        metric_name,
+        unit,
+        metric_kind,
+        subject_id,
+        subject_name,
+        speaker_id,
+        speaker_name,
+        value,
+        qualifier,
+        hedge,
+        value_low,
+        value_high,
+        place,
+        period_start,
+        period_start_precision,
+        period_end,
+        period_end_precision,
+        stated_on,
+        stated_on_precision,
+        event_id,
+        event_title,
+        note,
+    ) = values[: len(CLAIM_COLUMNS)]
     return {
-        "id": m["id"],
-        "metric": {
-            "id": m["metric_id"],
-            "name": m["metric_name"],
-            "unit": m["unit"],
-            "kind": m["metric_kind"],
-        },
-        "subject": {"id": m["subject_id"], "name": m["subject_name"]},
-        "speaker": {"id": m["speaker_id"], "name": m["speaker_name"]},
-        "value": number(m["value"]),
-        "qualifier": m["qualifier"],
-        "hedge": m["hedge"],
-        "value_low": number(m["value_low"]),
-        "value_high": number(m["value_high"]),
-        "unit": m["unit"],
-        "place": m["place"],
-        "period_start": date_text(m["period_start"], m["period_start_precision"]),
-        "period_start_precision": m["period_start_precision"],
-        "period_end": date_text(m["period_end"], m["period_end_precision"]),
-        "period_end_precision": m["period_end_precision"],
-        "stated_on": date_text(m["stated_on"], m["stated_on_precision"]),
-        "stated_on_precision": m["stated_on_precision"],
-        "event": {"id": m["event_id"], "title": m["event_title"]} if m["event_id"] else None,
-        "note": m["note"],
+        "id": claim_id,
+        "metric": {"id": metric_id, "name": metric_name, "unit": unit, "kind": metric_kind},
+        "subject": {"id": subject_id, "name": subject_name},
+        "speaker": {"id": speaker_id, "name": speaker_name},
+        "value": number(value),
+        "qualifier": qualifier,
+        "hedge": hedge,
+        "value_low": number(value_low),
+        "value_high": number(value_high),
+        "unit": unit,
+        "place": place,
+        "period_start": date_text(period_start, period_start_precision),
+        "period_start_precision": period_start_precision,
+        "period_end": date_text(period_end, period_end_precision),
+        "period_end_precision": period_end_precision,
+        "stated_on": date_text(stated_on, stated_on_precision),
+        "stated_on_precision": stated_on_precision,
+        "event": {"id": event_id, "title": event_title} if event_id else None,
+        "note": note,
         "citations": citations,
     }
 

@@ -14,22 +14,25 @@ from app.queries.claim_filters import (
     subject_t,
 )
 from app.queries.errors import NotFoundError
-from app.queries.keyset import ClaimSort, cursor_value, ordered_page, sort_parts
+from app.queries.keyset import SORT_COLUMNS, ClaimSort, cursor_value, ordered_page, sort_parts
 from app.queries.pagination import decode_cursor, encode_cursor
-from app.records import citation_record, claim_record
+from app.records import CLAIM_COLUMNS, citation_record, claim_record
 
 
 def _build_claim_select() -> Select[Any]:
+    """The claim record's columns (CLAIM_COLUMNS, in that order), then the sort keys (the
+    keyset orders by them and a cursor carries one)."""
     c = claim_t.c
+    named = {
+        "metric_name": metric_t.c.name.label("metric_name"),
+        "metric_kind": metric_t.c.kind.label("metric_kind"),
+        "speaker_name": speaker_t.c.name.label("speaker_name"),
+        "subject_name": subject_t.c.name.label("subject_name"),
+        "event_title": event_t.c.title.label("event_title"),
+    }
+    columns = [named[name] if name in named else c[name] for name in CLAIM_COLUMNS]
     return (
-        select(
-            claim_t,
-            metric_t.c.name.label("metric_name"),
-            metric_t.c.kind.label("metric_kind"),
-            speaker_t.c.name.label("speaker_name"),
-            subject_t.c.name.label("subject_name"),
-            event_t.c.title.label("event_title"),
-        )
+        select(*columns, *SORT_COLUMNS.values())
         .join(metric_t, metric_t.c.id == c.metric_id)
         .join(speaker_t, speaker_t.c.id == c.speaker_id)
         .join(subject_t, subject_t.c.id == c.subject_id)
@@ -57,8 +60,8 @@ def citations_for(conn: Connection, *, claim_ids: list[str]) -> dict[str, list[d
     # integer, so there is nothing to convert either way.
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     statement = _CITATIONS_OF_CLAIMS.format(ids=", ".join([mark] * len(claim_ids)))
-    for row in conn.exec_driver_sql(statement, tuple(claim_ids)):
-        by_claim[row.claim_id].append(citation_record(row))
+    for claim_id, *cited in conn.exec_driver_sql(statement, tuple(claim_ids)).all():
+        by_claim[claim_id].append(citation_record(cited))
     return by_claim
 
 

@@ -43,13 +43,21 @@ def _details(conn: Connection, event_ids: list[str]) -> dict[str, dict[str, list
         .order_by(event_entity_t.c.event_id, event_entity_t.c.entity_id)
     ):
         details[r.event_id]["entities"].append({"id": r.entity_id, "name": r.name, "role": r.role})
-    for r in conn.execute(
-        select(event_citation_t, source_t.c.title.label("source_title"))
-        .join(source_t, source_t.c.id == event_citation_t.c.source_id)
-        .where(event_citation_t.c.event_id.in_(event_ids))
-        .order_by(event_citation_t.c.event_id, event_citation_t.c.position)
+    cited = event_citation_t.c
+    for event_id, *citation in conn.execute(
+        select(
+            cited.event_id,
+            cited.source_id,
+            source_t.c.title.label("source_title"),
+            cited.quote,
+            cited.char_start,
+            cited.char_end,
+        )
+        .join(source_t, source_t.c.id == cited.source_id)
+        .where(cited.event_id.in_(event_ids))
+        .order_by(cited.event_id, cited.position)
     ):
-        details[r.event_id]["citations"].append(citation_record(r))
+        details[event_id]["citations"].append(citation_record(citation))
     for r in conn.execute(
         select(claim_t.c.event_id, claim_t.c.id)
         .where(claim_t.c.event_id.in_(event_ids))

@@ -143,6 +143,10 @@ def _narrow_value_range(conn: Connection, resolved: _Resolution) -> bool:
     return bool(matched < NARROW_VALUE_RANGE)
 
 
+# The sort value as an expression, which no index range serves (built once).
+_UNINDEXED_SORT_VALUE = claim_t.c.sort_value + 0
+
+
 def page_conditions(
     conn: Connection, resolved: _Resolution, sort_column: Any
 ) -> tuple[list[ColumnElement[bool]], list[_Range]]:
@@ -178,7 +182,7 @@ def page_conditions(
     if resolved.value_range:
         value: Any = c.sort_value
         if sort_column is not c.sort_value and not _narrow_value_range(conn, resolved):
-            value = c.sort_value + 0  # an expression: no index range on it
+            value = _UNINDEXED_SORT_VALUE
         where += [value_condition(value, op, v) for op, v in resolved.value_range]
     return where, alternatives
 
@@ -226,8 +230,9 @@ def ordered_page(
             )
             arms = [select(*a.order_by(*arm_order).limit(limit).subquery().c) for a in arms]
         # A compound's ORDER BY refers to its result columns, here by position ("id" alone
-        # would be ambiguous between the joined tables).
-        keys = list(arms[0].selected_columns.keys())
+        # would be ambiguous between the joined tables). Every arm selects what `select_rows()`
+        # does, whose column collection is computed once (an arm's would be computed anew).
+        keys = list(select_rows().selected_columns.keys())
         by: ColumnElement[Any] = literal_column(str(keys.index(column.key) + 1))
         by_id: ColumnElement[Any] = literal_column(str(keys.index("id") + 1))
         order = (by.desc(), by_id.desc()) if descending else (by, by_id)
