@@ -14,7 +14,7 @@ from app.api.caching import HttpCacheMiddleware
 from app.api.database import QUICK_SLOTS, QueryRunner
 from app.api.dataset import ServedDataset
 from app.api.docs import install_docs
-from app.api.edges import ProblemCorsMiddleware, RelativeRedirectMiddleware
+from app.api.edges import HeadMiddleware, ProblemCorsMiddleware, RelativeRedirectMiddleware
 from app.api.errors import OVERLOADED, install_error_handlers
 from app.api.routes import analysis, claims, events, export, meta, sources, vocabulary
 from app.db import (
@@ -35,8 +35,11 @@ verbatim quote in a stored source.
   reference period and stated date (each with precision), and citations with offsets.
 * Lists return `{"items": [...], "next_cursor": ...}`; pass `cursor` to page, `count=true`
   for an exact `total`.
-* Errors are `application/problem+json` (RFC 9457).
-* Responses carry an `ETag` derived from the dataset version; send `If-None-Match`.
+* Errors are `application/problem+json` (RFC 9457). A query parameter is never ignored:
+  an unknown one, an empty value, or a second value of a parameter that takes one is a 422
+  naming it.
+* Responses carry an `ETag` derived from the dataset version; send `If-None-Match`
+  (compared weakly). Every GET also answers HEAD.
 """
 
 TAGS = [
@@ -142,6 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.response_cache_bytes,
     )
     app.add_middleware(RelativeRedirectMiddleware)
+    app.add_middleware(HeadMiddleware)
     app.add_middleware(
         ProblemCorsMiddleware,
         allow_origins=["*"],

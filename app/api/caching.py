@@ -90,8 +90,17 @@ class _NotModifiedSent(Exception):
     """The response became a 304: the rest of its body is not wanted."""
 
 
+def _opaque(tag: str) -> str:
+    """An entity tag without its weakness flag: `If-None-Match` compares weakly (RFC 9110
+    13.1.2), so `W/"x"` from a proxy that weakened our tag matches `"x"`."""
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
+
+
 def _matches(if_none_match: str, etag: str) -> bool:
-    return if_none_match.strip() == "*" or etag in [t.strip() for t in if_none_match.split(",")]
+    if if_none_match.strip() == "*":
+        return True
+    return _opaque(etag) in [_opaque(t) for t in if_none_match.split(",")]
 
 
 class HttpCacheMiddleware:

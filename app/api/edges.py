@@ -1,7 +1,10 @@
 """The edges of HTTP that Starlette answers itself, made to keep the API's promises:
-errors are problem+json (a refused CORS preflight included) and redirects never echo the
-request's `Host` header (a trailing-slash redirect is sent as a relative `Location`)."""
+errors are problem+json (a refused CORS preflight included), redirects never echo the
+request's `Host` header (a trailing-slash redirect is sent as a relative `Location`), and
+HEAD answers wherever GET does (RFC 9110 9.1; the routes declare GET only, so that the
+OpenAPI document and the generated clients have one operation per resource)."""
 
+import contextlib
 from urllib.parse import urlsplit
 
 import orjson
@@ -62,3 +65,29 @@ class RelativeRedirectMiddleware:
             await send(message)
 
         await self.app(scope, receive, relative_location)
+
+
+class _BodyNotWanted(Exception):
+    """A HEAD response's headers are sent: the app may stop producing the body."""
+
+
+class HeadMiddleware:
+    """Answers HEAD as GET without the body: the same status and headers (`Content-Length`
+    included), and the app is stopped once they are sent (an export does not run on)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                await send(message)
+                await send({"type": "http.response.body", "body": b""})
+                raise _BodyNotWanted
+
+        with contextlib.suppress(_BodyNotWanted):
+            await self.app({**scope, "method": "GET"}, receive, headers_only)

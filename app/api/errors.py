@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from app.api.database import OverloadedError
-from app.api.strict import UnknownParameterError
+from app.api.strict import MisusedParametersError, UnknownParameterError
 from app.dates import PARTIAL_DATE_PATTERN
 from app.db import DatabaseMissingError
 from app.queries.errors import InvalidParameterError, NotFoundError
@@ -148,6 +148,12 @@ def install_error_handlers(app: FastAPI) -> None:
             errors=[{"parameter": name, "message": message} for name in exc.unknown],
         )
 
+    @app.exception_handler(MisusedParametersError)
+    async def _misused(request: Request, exc: MisusedParametersError) -> Response:
+        detail = "; ".join(f"{name}: {message}" for name, message in exc.problems)
+        errors = [{"parameter": name, "message": message} for name, message in exc.problems]
+        return problem(422, detail, request, errors=errors)
+
     @app.exception_handler(InvalidParameterError)
     async def _invalid(request: Request, exc: InvalidParameterError) -> Response:
         return problem(
@@ -169,8 +175,12 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"no route {request.url.path!r}; see /docs"
         response = problem(exc.status_code, detail, request)
-        # Keep the headers the exception carries: a 405's `Allow` is required (RFC 9110).
+        # Keep the headers the exception carries: a 405's `Allow` is required (RFC 9110),
+        # and HEAD is allowed wherever GET is (app.api.edges.HeadMiddleware).
         response.headers.update(exc.headers or {})
+        allowed = [m.strip() for m in response.headers.get("allow", "").split(",") if m.strip()]
+        if "GET" in allowed and "HEAD" not in allowed:
+            response.headers["allow"] = ", ".join([*allowed, "HEAD"])
         return response
 
     @app.exception_handler(OverloadedError)

@@ -1,6 +1,6 @@
 """The series chart as plain SVG geometry, computed on the server (no JavaScript, no CDN).
 
-One line per (speaker, subject) from `/v1/metrics/{id}/series`: x is the reference date,
+One line per (speaker, subject, metric) from `/v1/metrics/{id}/series`: x is the reference date,
 drawn as the interval its precision covers (a month-dated point is a bar across the
 month); y is the figure, with the band of a hedged value as an error bar and an open band
 ("over": no upper bound) as an arrow to the top of the plot.
@@ -151,15 +151,13 @@ def series_chart(series: list[dict[str, Any]], claim_href: str = "/claims/{}") -
 
 
 def _lines(series: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """One line per (speaker, subject) and, when narrower metrics are included, per metric:
-    a line joining a tank count to a drone count would draw a trend that nobody stated."""
+    """One line per series, that is per (speaker, subject, metric); named by its metric too
+    when narrower metrics are included."""
+    several = len({one["metric"]["id"] for one in series}) > 1
     lines = []
     for one in series:
         name = f"{one['speaker']['name']} on {one['subject']['name']}"
-        metrics = list(dict.fromkeys(p["metric_id"] for p in one["points"]))
-        for metric in metrics:
-            points = [p for p in one["points"] if p["metric_id"] == metric]
-            lines.append((f"{name}: {metric}" if len(metrics) > 1 else name, points))
+        lines.append((f"{name}: {one['metric']['name']}" if several else name, one["points"]))
     return lines
 
 

@@ -43,13 +43,38 @@ router = APIRouter(include_in_schema=False)
 Page = Callable[[V1Client], Awaitable[tuple[str, dict[str, Any]]]]
 
 
-async def _render(request: Request, build: Page) -> Response:
-    """Build a page from the API; an unknown id is an HTML 404, a refused parameter a 400."""
+def _accepted(request: Request, *operation_ids: str) -> frozenset[str]:
+    """The query parameters of these API operations: what a page built on them takes."""
+    return frozenset(
+        p["name"] for op in operation_ids for p in operation_parameters(request.app, op)
+    )
+
+
+def _unknown_parameters(request: Request, accepted: frozenset[str]) -> dict[str, Any] | None:
+    """A problem naming the query parameters the page does not take: a shared link with a
+    misspelt filter (`?speakr=syrsky`) must not show every claim as if it were filtered."""
+    unknown = [name for name in dict.fromkeys(request.query_params) if name not in accepted]
+    if not unknown:
+        return None
+    takes = ", ".join(sorted(accepted)) or "none"
+    return {"detail": f"unknown parameter {', '.join(unknown)}; this page takes: {takes}"}
+
+
+async def _render(
+    request: Request, build: Page, accepted: frozenset[str] = frozenset()
+) -> Response:
+    """Build a page from the API; an unknown id is an HTML 404, a refused parameter (or one
+    the page does not take) a 400."""
     async with V1Client(request) as api:
         status = 200
+        unknown = _unknown_parameters(request, accepted)
+        context: dict[str, Any]
         try:
-            name, context = await build(api)
-            status = context.pop("status", 200)
+            if unknown is not None:
+                name, context, status = "refused.html", {"problem": unknown}, 400
+            else:
+                name, context = await build(api)
+                status = context.pop("status", 200)
         except ApiNotFound as missing:
             name, context, status = "not_found.html", {"detail": missing.detail}, 404
         except ApiRejected as refused:
@@ -77,14 +102,16 @@ def _facet_groups(request: Request, facets: dict[str, Any]) -> list[dict[str, An
     for key, values in facets.items():
         if not isinstance(values, list) or (key not in filters and key != MONTH_FACET):
             continue
-        params = ("stated_from", "stated_to") if key == MONTH_FACET else (key,)
+        # A month's count is of the claims dated within it (a claim dated "2025" is counted
+        # in the bucket "2025"): its link asks for exactly those.
+        params = ("stated_from", "stated_to", "date_match") if key == MONTH_FACET else (key,)
         current = [request.query_params.getlist(p) for p in params]
         items = []
         for value in values:
             if value["value"] is None:
                 items.append({**value, "href": None, "active": False})
                 continue
-            chosen = [value["value"]] * len(params)
+            chosen = [value["value"]] if key != MONTH_FACET else [value["value"]] * 2 + ["within"]
             active = all(c == [v] for c, v in zip(current, chosen, strict=True))
             kept = _without(request, "cursor", *params)
             pairs = kept if active else kept + list(zip(params, chosen, strict=True))
@@ -155,7 +182,7 @@ async def claims_page(request: Request) -> Response:
             "status": 400 if error else 200,
         }
 
-    return await _render(request, build)
+    return await _render(request, build, _accepted(request, "listClaims", "getClaimFacets"))
 
 
 @router.get("/claims/{claim_id}")
@@ -221,7 +248,7 @@ async def metric_page(request: Request, metric_id: str) -> Response:
             "undated": [by_id.get(i, {"id": i}) for i in series["undated_claim_ids"]],
         }
 
-    return await _render(request, build)
+    return await _render(request, build, frozenset({"include_narrower"}))
 
 
 @router.get("/disagreements")
@@ -248,7 +275,7 @@ async def disagreements_page(request: Request) -> Response:
             "next_href": next_href,
         }
 
-    return await _render(request, build)
+    return await _render(request, build, _accepted(request, "listDisagreements"))
 
 
 @router.get("/events")

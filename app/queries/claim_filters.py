@@ -22,6 +22,7 @@ from app.queries.errors import InvalidParameterError
 from app.queries.search import claim_ids_matching
 from app.queries.vocabulary import (
     expand_metrics,
+    names_of,
     require_ids,
     require_metrics,
     resolve_entities,
@@ -79,6 +80,14 @@ def upper_bound(parameter: str, value: str | None) -> date | None:
         return parse_partial_date(value).last_day
     except ValueError as exc:
         raise InvalidParameterError(parameter, str(exc)) from None
+
+
+def check_bounds(low: Any, high: Any, parameter: str) -> None:
+    """A lower bound after its upper bound is a 422 naming the upper one: each bound applied
+    alone would still match intervals that overlap both (a year-precision date "matches"
+    from=2025-02&to=2025-01-31)."""
+    if low is not None and high is not None and low > high:
+        raise InvalidParameterError(parameter, "the lower bound is after the upper bound")
 
 
 def _ids(description: str, example: str) -> Param:
@@ -196,7 +205,13 @@ def _stated_to(r: _Resolution, bound: date) -> None:
 def _period_from(r: _Resolution, bound: date) -> None:
     c = claim_t.c
     if _within(r):
+        # A flow whose start is not stated ("since their deployment", up to its end) may have
+        # begun before the bound, so it is not known to lie within; a stock's period is the
+        # one day it is as of.
         r.where.append(c.period_span_start >= bound)
+        r.where.append(
+            or_(c.period_start.is_not(None), c.metric_id.in_(sorted(names_of(r.conn).not_flows)))
+        )
         return
     # An open period (a start, no end) reaches every later date.
     r.where.append(
@@ -374,7 +389,7 @@ class ClaimFilters:
             "Full-text search over the claim's quotes, place, note, metric name and "
             'speaker/subject names; words are ANDed, `"a phrase"` matches those words in '
             "that order, `word*` is a prefix; names match through every alias (`Зеленський`), "
-            "terms through their synonym group (`POW`).",
+            "terms through their synonym group (`POW`). At most 16 words outside quotes.",
             "prisoner",
             {"min_length": 1, "max_length": MAX_TEXT_LENGTH},
         ),
@@ -418,13 +433,9 @@ def parse_claim_filters(raw: dict[str, Any]) -> ClaimFilters:
         if name in raw:
             values[name] = param.parse(name, raw[name]) if param.parse else raw[name]
     filters = ClaimFilters(**values)
-    for low, high, parameter in (
-        (filters.stated_from, filters.stated_to, "stated_to"),
-        (filters.period_from, filters.period_to, "period_to"),
-        (filters.min_value, filters.max_value, "max_value"),
-    ):
-        if low is not None and high is not None and low > high:  # type: ignore[operator]
-            raise InvalidParameterError(parameter, "the lower bound is after the upper bound")
+    check_bounds(filters.stated_from, filters.stated_to, "stated_to")
+    check_bounds(filters.period_from, filters.period_to, "period_to")
+    check_bounds(filters.min_value, filters.max_value, "max_value")
     return filters
 
 

@@ -23,11 +23,11 @@ from enum import StrEnum
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Date, String, bindparam, text
+from sqlalchemy import Connection, Date, String, bindparam, func, select, text
 
 from app.dates import date_text
-from app.queries.claim_filters import ClaimFilters
-from app.queries.claims import list_claims
+from app.queries.claim_filters import ClaimFilters, citation_t, claim_t, filter_conditions
+from app.queries.claims import count_claims, list_claims
 
 BATCH_SIZE = 500
 BOM = "\ufeff"
@@ -159,6 +159,16 @@ def csv_rows(
         for k in CITATION_FIELDS
     }
     return [{**cells, **joined}]
+
+
+def count_rows(conn: Connection, *, filters: ClaimFilters, rows: CsvRows) -> int:
+    """The data rows of a CSV export (`X-Row-Count`): the claims, or with
+    `rows=citations` their citations, a claim without any counting as its one row."""
+    if rows is CsvRows.claims:
+        return count_claims(conn, filters=filters)
+    matching = select(claim_t.c.id).where(*filter_conditions(conn, filters)).subquery()
+    cited = matching.outerjoin(citation_t, citation_t.c.claim_id == matching.c.id)
+    return int(conn.execute(select(func.count()).select_from(cited)).scalar_one())
 
 
 def csv_header(rows: CsvRows, *, bom: bool) -> bytes:

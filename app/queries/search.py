@@ -13,8 +13,10 @@ What a query means (both engines alike):
   finds the claims they made or are the subject of, and the texts that name them;
 - quoted phrases and prefixes are taken as typed, never expanded; the longest run wins
   ("prisoners of war" before "war", "Oleksandr Syrsky" before "Syrsky").
-Limits: the first MAX_WORDS words count; a query expands to at most MAX_PHRASES phrases in all
-(a run whose expansion would pass that is searched as typed).
+Limits: at most MAX_WORDS words outside quotes (a quoted phrase may be longer: it is never
+expanded), and at most MAX_PHRASES phrases once expanded; a query past either is a 422, never
+cut short or searched as typed, which would answer another question. A term whose
+alternatives are those of an earlier one (`Syrsky Syrskyi`) adds nothing: A AND A is A.
 
 Aliases are expanded here rather than written into every document: an entity has up to a
 dozen spellings, and on a generated dataset (scripts/generate.py, 20,000 claims) writing
@@ -86,20 +88,22 @@ Query = list[tuple[Phrase, ...]]
 
 def _units(q: str) -> list[_Unit]:
     units: list[_Unit] = []
-    budget = MAX_WORDS
+    unquoted = 0
     for match in _TOKEN_RE.finditer(q):
         quoted = match.group("quoted")
-        words = search_words(quoted if quoted is not None else match.group("unit"))[:budget]
+        words = search_words(quoted if quoted is not None else match.group("unit"))
         if not words:
             continue
-        budget -= len(words)
+        unquoted += len(words) if quoted is None else 0
         prefix = bool(match.group("star")) and quoted is None
         literal = quoted is not None or prefix
         units.append(_Unit(Phrase(tuple(words), prefix), literal, match.start(), match.end()))
-        if budget == 0:
-            break
     if not units:
         raise InvalidParameterError("q", "needs at least one letter or digit to search for")
+    if unquoted > MAX_WORDS:
+        raise InvalidParameterError(
+            "q", f"{unquoted} words outside quotes; at most {MAX_WORDS} are searched at once"
+        )
     return units
 
 
@@ -126,12 +130,14 @@ def build_query(q: str, expansions: Mapping[str, Sequence[str]]) -> Query:
     matches: the terms of its synonym group, the names and aliases of its entity."""
     units = _units(q)
     query: Query = []
+    seen: set[frozenset[Phrase]] = set()
     phrases = 0
     at = 0
     while at < len(units):
         unit = units[at]
         span = 1
         alternatives: tuple[Phrase, ...] = (unit.phrase,)
+        expandable = False
         # The longest run of unquoted units from here that has expansions, if they fit in
         # what is left of the budget.
         end = at
@@ -142,14 +148,25 @@ def build_query(q: str, expansions: Mapping[str, Sequence[str]]) -> Query:
             also = [t for key in dict.fromkeys(_keys(q, run)) for t in expansions.get(key, ())]
             if not also:
                 continue
+            expandable = True
             typed = Phrase(tuple(w for u in run for w in u.phrase.words))
             others = (Phrase(tuple(search_words(term))) for term in also)
             group = tuple(dict.fromkeys([typed, *(p for p in others if p.words)]))
-            if phrases + len(group) + (len(units) - stop) <= MAX_PHRASES:
+            cost = 0 if frozenset(group) in seen else len(group)
+            if phrases + cost + (len(units) - stop) <= MAX_PHRASES:
                 span, alternatives = stop - at, group
                 break
-        phrases += len(alternatives)
-        query.append(alternatives)
+        else:
+            if expandable:
+                raise InvalidParameterError(
+                    "q",
+                    f"its names and synonyms expand to more than {MAX_PHRASES} alternatives; "
+                    "search for fewer at once",
+                )
+        if frozenset(alternatives) not in seen:
+            seen.add(frozenset(alternatives))
+            phrases += len(alternatives)
+            query.append(alternatives)
         at += span
     return query
 

@@ -1,4 +1,4 @@
-"""A metric's claims as chart-ready time series, one line per (speaker, subject)."""
+"""A metric's claims as chart-ready time series, one line per (speaker, subject, metric)."""
 
 from dataclasses import replace
 from datetime import date
@@ -10,6 +10,7 @@ from app.queries.claim_filters import (
     ClaimFilters,
     claim_t,
     filter_conditions,
+    metric_t,
     speaker_t,
     subject_t,
 )
@@ -20,7 +21,7 @@ from app.records import SERIES_POINT_COLUMNS, series_point
 def metric_series(conn: Connection, *, metric_id: str, filters: ClaimFilters) -> dict[str, Any]:
     """Points sorted by reference date within each line. Only the columns a point needs
     are read, in one statement (a chart may have thousands of points)."""
-    metric = require_metric(conn, metric_id=metric_id)
+    require_metric(conn, metric_id=metric_id)
     filters = replace(filters, metric=[metric_id])
     c = claim_t.c
     points = len(SERIES_POINT_COLUMNS)
@@ -36,7 +37,9 @@ def metric_series(conn: Connection, *, metric_id: str, filters: ClaimFilters) ->
         .join(subject_t, subject_t.c.id == c.subject_id)
         .where(*filter_conditions(conn, filters))
     ).all()
-    lines: dict[tuple[str, str], dict[str, Any]] = {}
+    # With include_narrower, a speaker's tank and drone counts are two lines: one line
+    # joining them would draw a trend that nobody stated.
+    lines: dict[tuple[str, str, str], dict[str, Any]] = {}
     undated: list[str] = []
     for row in rows:
         values = tuple(row)
@@ -45,24 +48,36 @@ def metric_series(conn: Connection, *, metric_id: str, filters: ClaimFilters) ->
             undated.append(values[0])
             continue
         speaker_id, speaker_name, subject_id, subject_name = values[points:]
-        line = lines.get((speaker_id, subject_id))
+        key = (speaker_id, subject_id, point["metric_id"])
+        line = lines.get(key)
         if line is None:
-            line = lines[(speaker_id, subject_id)] = {
+            line = lines[key] = {
                 "speaker": {"id": speaker_id, "name": speaker_name},
                 "subject": {"id": subject_id, "name": subject_name},
+                "metric": point["metric_id"],
                 "points": [],
             }
         first_day = values[_PERIOD_END] if values[_PERIOD_END] is not None else values[_STATED_ON]
         line["points"].append((first_day, values[0], point))
+    refs = _metric_refs(conn, {metric_id, *(key[2] for key in lines)})
     for line in lines.values():
+        line["metric"] = refs[line["metric"]]
         # By the reference date's first day, then claim id.
         line["points"].sort(key=_first_day_then_id)
         line["points"] = [point for _, _, point in line["points"]]
     return {
-        "metric": {"id": metric.id, "name": metric.name, "unit": metric.unit, "kind": metric.kind},
+        "metric": refs[metric_id],
         "series": [lines[key] for key in sorted(lines)],
         "undated_claim_ids": sorted(undated),
     }
+
+
+def _metric_refs(conn: Connection, metric_ids: set[str]) -> dict[str, dict[str, Any]]:
+    m = metric_t.c
+    rows = conn.execute(
+        select(m.id, m.name, m.unit, m.kind).where(m.id.in_(sorted(metric_ids)))
+    ).all()
+    return {r.id: {"id": r.id, "name": r.name, "unit": r.unit, "kind": r.kind} for r in rows}
 
 
 _PERIOD_END = SERIES_POINT_COLUMNS.index("period_end")

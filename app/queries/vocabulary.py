@@ -37,6 +37,8 @@ class Names:
 
     broader: dict[str, str | None]
     entity_by_alias: dict[str, str]
+    # Metrics that are not counted over a period (stocks: a level on an as-of date).
+    not_flows: frozenset[str]
 
 
 KEPT_VERSIONS = 4  # the datasets served recently: the current one, and those just replaced
@@ -53,6 +55,9 @@ def names_of(conn: Connection) -> Names:
             broader=_broader_links(conn),
             entity_by_alias=dict(
                 conn.execute(select(alias_t.c.alias_key, alias_t.c.entity_id)).all()  # type: ignore[arg-type]
+            ),
+            not_flows=frozenset(
+                conn.execute(select(metric_t.c.id).where(metric_t.c.kind != "flow")).scalars()
             ),
         )
         if version != NO_VERSION:

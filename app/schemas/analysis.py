@@ -145,24 +145,30 @@ class SeriesPoint(PublicModel):
 
 
 class Series(PublicModel):
-    """The points one speaker gave about one subject."""
+    """The points one speaker gave about one subject for one metric: one line of a chart."""
 
     speaker: EntityRef = Field(description="Who gave the figures.")
     subject: EntityRef = Field(description="Whom the figures are about.")
+    metric: MetricRef = Field(
+        description="What the figures measure: the series metric, or with include_narrower "
+        "one of its narrower metrics (each has lines of its own)."
+    )
     points: list[SeriesPoint] = Field(description="Ordered by reference date, then claim id.")
 
 
+_PRISONERS: JsonDict = {
+    "id": "prisoners-captured",
+    "name": "Prisoners captured",
+    "unit": "persons",
+    "kind": "flow",
+}
 METRIC_SERIES_EXAMPLE: JsonDict = {
-    "metric": {
-        "id": "prisoners-captured",
-        "name": "Prisoners captured",
-        "unit": "persons",
-        "kind": "flow",
-    },
+    "metric": _PRISONERS,
     "series": [
         {
             "speaker": {"id": "oleksandr-syrskyi", "name": "Oleksandr Syrskyi"},
             "subject": {"id": "russian-forces", "name": "Russian forces"},
+            "metric": _PRISONERS,
             "points": [
                 {
                     "claim_id": "syrskyi-russian-prisoners-2025-01-01",
@@ -186,12 +192,15 @@ METRIC_SERIES_EXAMPLE: JsonDict = {
 
 
 class MetricSeries(PublicModel):
-    """A metric's claims as time series, one per (speaker, subject): what a chart needs."""
+    """A metric's claims as time series, one per (speaker, subject, metric): what a chart
+    needs."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [METRIC_SERIES_EXAMPLE]})
 
     metric: MetricRef = Field(description="The metric asked for.")
-    series: list[Series] = Field(description="One line per (speaker, subject).")
+    series: list[Series] = Field(
+        description="One line per (speaker, subject, metric), by speaker id, subject id, metric id."
+    )
     undated_claim_ids: list[str] = Field(
         description="Matching claims with neither a period end nor a stated date."
     )

@@ -91,6 +91,23 @@ def test_within_on_periods_needs_the_whole_period_inside(client: TestClient) -> 
     )
 
 
+@pytest.mark.parametrize("sort", ["stated_on", "period_end", "-value"])
+def test_within_leaves_out_a_flow_whose_start_is_not_stated(client: TestClient, sort: str) -> None:
+    """Zelenskyy's "more than 3,000 ... since their deployment" ends on 2024-12-23 and starts
+    on no stated day: it is not known to lie within that day. A stock's period is the day it
+    is as of: the General Staff's count of DPRK brigades on 2025-02-05 lies within February."""
+    day = f"period_from=2024-12-23&period_to=2024-12-23&sort={sort}"
+    assert "zelenskyy-dprk-casualties-2024-12-23" in ids(client, day)
+    assert "zelenskyy-dprk-casualties-2024-12-23" not in ids(client, f"{day}&date_match=within")
+    february = f"period_from=2025-02&period_to=2025-02&date_match=within&sort={sort}"
+    found = ids(client, february)
+    assert "general-staff-dprk-casualties-2025-02-05" not in found
+    assert "general-staff-dprk-brigades-destroyed-2025-02" not in found
+    assert "general-staff-dprk-brigades-2025-02" in found
+    for claim in claims(client, february):
+        assert claim["period_start"] is not None or claim["metric"]["kind"] == "stock"
+
+
 @pytest.mark.parametrize("sort", ["stated_on", "-stated_on", "value", "period_end"])
 def test_within_pages_agree_with_one_big_page(client: TestClient, sort: str) -> None:
     query = f"stated_from=2025-01&stated_to=2025-02&date_match=within&sort={sort}"

@@ -48,12 +48,33 @@ def test_if_none_match_never_turns_an_error_into_a_304(
 
 def test_if_none_match_turns_a_200_into_a_304(client: TestClient) -> None:
     etag = client.get(CLAIM).headers["etag"]
-    for if_none_match in ("*", etag, f'"other", {etag}'):
+    # Weak comparison (RFC 9110 13.1.2): a tag a proxy weakened still matches.
+    for if_none_match in ("*", etag, f'"other", {etag}', f"W/{etag}", f'W/"other",W/{etag}'):
         response = client.get(CLAIM, headers={"If-None-Match": if_none_match})
         assert response.status_code == 304
         assert response.headers["etag"] == etag
         assert response.content == b""
     assert client.get(CLAIM, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [CLAIM, "/v1/claims?limit=2", "/v1/export/claims.csv?speaker=syrsky", "/v1/claims/nope", "/"],
+)
+def test_head_answers_as_get_without_the_body(client: TestClient, path: str) -> None:
+    got = client.get(path)
+    head = client.head(path)
+    assert head.status_code == got.status_code
+    assert head.content == b""
+    for name in ("content-type", "etag", "x-row-count", "content-length"):
+        assert head.headers.get(name) == got.headers.get(name), name
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_a_405_allows_get_and_head(client: TestClient, method: str) -> None:
+    response = client.request(method, "/v1/claims")
+    _is_problem(response, 405)
+    assert response.headers["allow"] == "GET, HEAD"
 
 
 def test_a_304_for_a_request_never_answered_needs_the_response(database_url: str) -> None:

@@ -28,8 +28,14 @@ def test_every_citation_is_in_the_export(client: TestClient) -> None:
     cited_twice = [c for c in claims.values() if len(c["citations"]) > 1]
     assert len(cited_twice) >= 10  # 12 of the 44 seed claims
     per_claim = {r["id"]: r for r in _rows(client.get(MULTI).text)}
-    per_citation = _rows(client.get(f"{MULTI}?rows=citations").text)
+    by_citation = client.get(f"{MULTI}?rows=citations")
+    per_citation = _rows(by_citation.text)
     assert len(per_citation) == sum(len(c["citations"]) for c in claims.values())
+    # The header announces the rows of the file: 57 citations, not the 45 claims.
+    assert by_citation.headers["x-row-count"] == str(len(per_citation)) == "57"
+    assert client.get(MULTI).headers["x-row-count"] == str(len(claims)) == "45"
+    filtered = client.get(f"{MULTI}?rows=citations&speaker=zelensky")
+    assert filtered.headers["x-row-count"] == str(len(_rows(filtered.text)))
     for claim in cited_twice:
         quotes = [c["quote"] for c in claim["citations"]]
         row = per_claim[claim["id"]]

@@ -2,6 +2,7 @@
 
 import hashlib
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import SEEDS
@@ -94,8 +95,21 @@ def test_events_filters(client: TestClient) -> None:
     ]
     assert "makhnovka-failed-assault" not in event_ids({"from": "2024"})
     assert event_ids({"type": "visit"}) == ["syrskyi-visit-to-kursk"]
+    assert event_ids({"type": "Visit"}) == ["syrskyi-visit-to-kursk"]
     assert event_ids({"entity": "Budanov"}) == ["budanov-dprk-still-fighting-2025-02-05"]
     assert event_ids({"q": "Makhnovka"}) == ["makhnovka-failed-assault"]
+
+
+@pytest.mark.parametrize(
+    "bounds", [{"from": "2025-02", "to": "2025-01-31"}, {"from": "2025-12-31", "to": "2025-01-01"}]
+)
+def test_events_refuse_reversed_bounds(client: TestClient, bounds: dict[str, str]) -> None:
+    """Each bound alone matched the event dated "2025": an impossible range answered 200."""
+    response = client.get("/v1/events", params=bounds)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"parameter": "to", "message": "the lower bound is after the upper bound"}
+    ]
 
 
 def test_event_links_entities_citations_and_claims(client: TestClient) -> None:

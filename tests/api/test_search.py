@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from app.loader.build import build_dataset
 from app.loader.parse import parse_seeds
-from app.queries.search import MAX_PHRASES, MAX_WORDS, Phrase, build_query, fts5_query, pg_tsquery
+from app.queries.errors import InvalidParameterError
+from app.queries.search import MAX_WORDS, Phrase, build_query, fts5_query, pg_tsquery
 from tests.conftest import SEEDS
 
 PRISONERS_860 = "general-staff-russian-prisoners-2025-01-06"
@@ -310,10 +311,21 @@ def test_build_query_bounds_and_safety() -> None:
         "('pow' | ('prisoners' <-> 'of' <-> 'war')) & ('taken' <-> 'prisoner') & 'occupi':* "
         "& 'x' & 'y'"
     )
-    # Only the first MAX_WORDS words count.
-    assert len(build_query(" ".join(f"w{i}" for i in range(40)), {})) == MAX_WORDS
-    # A query never grows past MAX_PHRASES phrases: later terms stay as typed.
-    big = {"a": [f"t{i}" for i in range(12)]}
-    expanded = build_query(" ".join(["a"] * MAX_WORDS), big)
-    assert sum(len(item) for item in expanded) <= MAX_PHRASES
-    assert (Phrase(("a",)),) in expanded
+    # At most MAX_WORDS words outside quotes; more is a 422, never a query cut short (the
+    # 17th word was dropped, and the answer was of a wider question).
+    assert len(build_query(" ".join(f"w{i}" for i in range(MAX_WORDS)), {})) == MAX_WORDS
+    with pytest.raises(InvalidParameterError, match="17 words outside quotes"):
+        build_query(" ".join(f"w{i}" for i in range(MAX_WORDS + 1)), {})
+    # A quoted phrase is never expanded: it may be longer (a sentence to find as quoted).
+    sentence = " ".join(f"w{i}" for i in range(30))
+    assert build_query(f'"{sentence}"', {}) == [(Phrase(tuple(sentence.split())),)]
+    # A query never grows past MAX_PHRASES phrases: past it is a 422, not the later terms
+    # searched as typed (five spellings of Syrskyi found nothing: the fifth, as typed, was
+    # ANDed to the others).
+    big = {f"a{i}": [f"t{i}-{j}" for j in range(12)] for i in range(MAX_WORDS)}
+    with pytest.raises(InvalidParameterError, match="more than 64 alternatives"):
+        build_query(" ".join(big), big)
+    # A term whose alternatives an earlier term already has adds nothing (A AND A is A).
+    spellings = ["syrsky", "syrskyi", "syrskiy", "syrskyy", "сирський"]
+    names = {s: spellings for s in spellings}
+    assert build_query(" ".join(spellings * 3), names) == [tuple(Phrase((s,)) for s in spellings)]

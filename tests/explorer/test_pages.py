@@ -104,8 +104,13 @@ def test_facet_links_narrow_and_an_active_one_widens_back(client: TestClient) ->
     narrowed = client.get(link).text
     assert len(claim_rows(narrowed)) == 4
     assert 'aria-current="true" class="active" title="Remove this filter">✕ Oleksandr' in narrowed
-    # A month facet sets both ends of the stated range.
-    assert "/?stated_from=2025-01&stated_to=2025-01" in hrefs(html)
+    # A month facet sets both ends of the stated range, and leads to as many claims as it
+    # counts: those dated within the month (overlap would add the three dated "2025").
+    month = "/?stated_from=2025-01&stated_to=2025-01&date_match=within"
+    assert month in hrefs(html)
+    counted = client.get("/v1/claims/facets").json()["stated_month"]
+    [january] = [f["count"] for f in counted if f["value"] == "2025-01"]
+    assert len(claim_rows(client.get(month).text)) == january == 14
 
 
 def test_keyset_paging_follows_next_cursor_through_every_claim(client: TestClient) -> None:
@@ -120,6 +125,25 @@ def test_keyset_paging_follows_next_cursor_through_every_claim(client: TestClien
         page = unescape(following.group(1))
         assert "cursor=" in page and "limit=20" in page
     assert len(seen) == len(set(seen)) == claim_count(client)
+
+
+@pytest.mark.parametrize(
+    ("page", "unknown"),
+    [
+        ("/?speakr=syrsky", "speakr"),
+        ("/events?from=2025", "from"),
+        ("/metrics/personnel-casualties?subject=russian-forces", "subject"),
+        ("/disagreements?metrics=prisoners-captured", "metrics"),
+        ("/claims/general-staff-russian-prisoners-2025-02-05?limit=1", "limit"),
+    ],
+)
+def test_a_parameter_the_page_does_not_take_is_refused(
+    client: TestClient, page: str, unknown: str
+) -> None:
+    """A shared link with a misspelt filter showed every claim as if it were filtered."""
+    response = client.get(page)
+    assert response.status_code == 400
+    assert f"unknown parameter {unknown};" in response.text
 
 
 def test_a_refused_filter_says_why_with_400(client: TestClient) -> None:
@@ -180,7 +204,12 @@ def test_narrower_metrics_are_a_choice_and_never_share_a_line(client: TestClient
     assert mixed.count('class="point"') == 10
     lines = re.findall(r'data-series="([^"]+)"', mixed)
     assert len(lines) == len(set(lines)) == 10
-    assert any(line.endswith(": uav-losses") for line in lines)
+    assert any(line.endswith(": UAV losses") for line in lines)
+    # The API draws the same lines: one series per (speaker, subject, metric).
+    series = client.get("/v1/metrics/equipment-losses/series?include_narrower=true").json()
+    assert len(series["series"]) == 10
+    for line in series["series"]:
+        assert {p["metric_id"] for p in line["points"]} == {line["metric"]["id"]}
 
 
 def test_disagreements_page_says_what_was_compared_when_none(client: TestClient) -> None:
@@ -288,7 +317,10 @@ def test_chart_draws_open_bands_to_the_top_and_bands_as_error_bars() -> None:
         "reference_precision": "day",
     }
     entity = {"id": "x", "name": "X"}
-    chart = series_chart([{"speaker": entity, "subject": entity, "points": [point, ranged]}])
+    metric = {"id": "m", "name": "M", "unit": "persons", "kind": "flow"}
+    chart = series_chart(
+        [{"speaker": entity, "subject": entity, "metric": metric, "points": [point, ranged]}]
+    )
     assert chart is not None
     (line,) = chart.lines
     over, approximately = line.points

@@ -53,7 +53,7 @@ async def search_all(
             description='Words to find, all required, in any order; `"a phrase"` matches '
             "those words in that order; `word*` is a prefix. Names match through every alias "
             "(`Зеленський`), and a term of a synonym group through the group (`POW`). Any text "
-            "is safe: operators are read as words.",
+            "is safe: operators are read as words. At most 16 words outside quotes.",
             examples=["North Korean"],
         ),
     ],

@@ -17,7 +17,7 @@ from app.api.deps import (
 from app.api.errors import INVALID, not_found
 from app.api.strict import StrictQueryRoute
 from app.queries import events
-from app.queries.claim_filters import MAX_TEXT_LENGTH, lower_bound, upper_bound
+from app.queries.claim_filters import MAX_TEXT_LENGTH, check_bounds, lower_bound, upper_bound
 from app.schemas.events import EventPage, EventPublic
 
 router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/events", tags=["events"])
@@ -50,7 +50,8 @@ async def list_events(
         str | None,
         Query(
             max_length=32,
-            description="Event type, e.g. offensive, assault, statement, deployment.",
+            description="Event type, case-insensitive, e.g. offensive, assault, statement, "
+            "deployment.",
             examples=["deployment"],
         ),
     ] = None,
@@ -76,10 +77,11 @@ async def list_events(
     filters = events.EventFilters(
         date_from=lower_bound("from", date_from),
         date_to=upper_bound("to", date_to),
-        type=type,
+        type=type.casefold() if type else None,  # types are lower-case slugs
         entity=entity,
         q=q,
     )
+    check_bounds(filters.date_from, filters.date_to, "to")
     return await db.json(
         events.list_events,
         long=count or q is not None,

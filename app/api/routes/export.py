@@ -29,7 +29,7 @@ from app.api.database import (
 from app.api.deps import ClaimFiltersDep, DbDep
 from app.api.errors import INVALID
 from app.api.strict import StrictQueryRoute
-from app.queries import claims, export
+from app.queries import export
 from app.queries.claim_filters import ClaimFilters
 from app.queries.export import Batch, CsvRows
 
@@ -37,7 +37,11 @@ router = APIRouter(route_class=StrictQueryRoute, prefix="/v1/export", tags=["exp
 logger = logging.getLogger("app.export")
 
 _HEADERS_DOC = {
-    "X-Row-Count": {"description": "Number of claims in the file.", "schema": {"type": "integer"}},
+    "X-Row-Count": {
+        "description": "Number of data rows in the file: claims, or citations with "
+        "`rows=citations` (a claim without citations being one row).",
+        "schema": {"type": "integer"},
+    },
     "X-Dataset-Version": {
         "description": "Version of the data exported.",
         "schema": {"type": "string"},
@@ -119,13 +123,14 @@ async def _export(
     render: Renderer,
     media_type: str,
     filename: str,
+    rows: CsvRows = CsvRows.claims,
 ) -> ExportResponse:
     runner: QueryRunner = request.app.state.queries
     finish = runner.start_export()
     try:
         # Count first (this also validates the filters) and read the first batch before the
         # 200 goes out: an error there is a problem response, not a file cut short.
-        rows = await db.run(claims.count_claims, long=True, filters=filters)
+        count = await db.run(export.count_rows, long=True, filters=filters, rows=rows)
         version, first = await runner.export_batch(
             export.export_batch, filters=filters, after=None, render=render
         )
@@ -140,7 +145,7 @@ async def _export(
         _batches(runner, filters, render, version, first, finish),
         media_type=media_type,
         headers={
-            "X-Row-Count": str(rows),
+            "X-Row-Count": str(count),
             "X-Dataset-Version": version,
             "Content-Disposition": f'attachment; filename="{filename}"',
         },
@@ -194,6 +199,7 @@ async def export_claims_csv(
         render=export.csv_renderer(rows),
         media_type="text/csv; charset=utf-8",
         filename="claims.csv",
+        rows=rows,
     )
 
 

@@ -20,7 +20,7 @@ from app.api.responses import json_response
 from app.api.strict import StrictQueryRoute
 from app.models.entity import EntityKind
 from app.queries import series, vocabulary
-from app.queries.claim_filters import ClaimFilters, lower_bound, upper_bound
+from app.queries.claim_filters import ClaimFilters, check_bounds, lower_bound, upper_bound
 from app.queries.errors import InvalidParameterError
 from app.schemas.analysis import MetricSeries
 from app.schemas.vocabulary import EntityPage, EntityPublic, MetricPage, MetricPublic
@@ -108,8 +108,7 @@ def _with_legacy_bounds(
             raise InvalidParameterError(legacy, f"give either {legacy} or {name}, not both")
     period_from = lower_bound("from", date_from) or filters.period_from
     period_to = upper_bound("to", date_to) or filters.period_to
-    if period_from and period_to and period_from > period_to:
-        raise InvalidParameterError("to", "the lower bound is after the upper bound")
+    check_bounds(period_from, period_to, "to")
     return replace(filters, period_from=period_from, period_to=period_to)
 
 
