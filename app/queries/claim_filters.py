@@ -127,11 +127,16 @@ class _Resolution:
         self.where: list[ColumnElement[bool]] = []
         self.value_range: list[tuple[str, float]] = []
         self.indexed: list[tuple[Any, list[str]]] = []
+        # The conditions each filter added to `where`: the keyset planner moves the stated
+        # date's lower bound into the ranges it implies (see keyset.page_conditions).
+        self.by_filter: dict[str, list[ColumnElement[bool]]] = {}
         for spec in fields(filters):
             condition = spec.metadata.get("condition")
             value = getattr(filters, spec.name)
             if condition is not None and _given(value):
+                before = len(self.where)
                 condition(self, value)
+                self.by_filter[spec.name] = self.where[before:]
 
     def all_conditions(self) -> list[ColumnElement[bool]]:
         return [

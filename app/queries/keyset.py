@@ -87,10 +87,12 @@ def cursor_value(sort: ClaimSort, value: Any) -> Any:
 
 @dataclass
 class _Range:
-    """Conditions selecting one range of the sort column; `only` if it is a single value."""
+    """Conditions selecting one range of the sort column; `only` if it is a single value;
+    `lowest`, the least sort key in it, if the range is bounded below."""
 
     conditions: list[ColumnElement[bool]]
     only: Any = None
+    lowest: Any = None
 
 
 def _reaching(first_day: Any, start: date) -> list[_Range]:
@@ -98,8 +100,11 @@ def _reaching(first_day: Any, start: date) -> list[_Range]:
     precision) whose interval ends on or after `start`."""
     new_year, first_of_month = date(start.year, 1, 1), start.replace(day=1)
     if first_of_month == new_year:
-        return [_Range([first_day >= new_year])]
-    return [_Range([first_day == new_year], only=new_year), _Range([first_day >= first_of_month])]
+        return [_Range([first_day >= new_year], lowest=new_year)]
+    return [
+        _Range([first_day == new_year], only=new_year, lowest=new_year),
+        _Range([first_day >= first_of_month], lowest=first_of_month),
+    ]
 
 
 def _after(ranges: list[_Range], after: tuple[Any, str], descending: bool) -> list[_Range]:
@@ -112,7 +117,7 @@ def _after(ranges: list[_Range], after: tuple[Any, str], descending: bool) -> li
             kept.append(r)
         elif r.only == value:
             id_after = claim_t.c.id < last_id if descending else claim_t.c.id > last_id
-            kept.append(_Range([*r.conditions, id_after], r.only))
+            kept.append(_Range([*r.conditions, id_after], r.only, r.lowest))
         elif (r.only < value) == descending:
             kept.append(r)
     return kept
@@ -164,14 +169,7 @@ def page_conditions(
     where = list(resolved.where)
     alternatives = [_Range([])]
     if sort_column is c.sort_stated:
-        # Undated claims (sort key 9999-12-31) never match a stated filter anyway.
-        if f.stated_to is not None:
-            where.append(c.sort_stated <= f.stated_to)
-        if f.stated_from is not None:
-            if f.date_match == DateMatch.within:
-                alternatives = [_Range([c.sort_stated >= f.stated_from])]
-            else:
-                alternatives = _reaching(c.sort_stated, f.stated_from)
+        where, alternatives = _stated_ranges(resolved, where)
     if (
         sort_column is c.sort_period_end
         and f.period_from is not None
@@ -185,6 +183,42 @@ def page_conditions(
             value = _UNINDEXED_SORT_VALUE
         where += [value_condition(value, op, v) for op, v in resolved.value_range]
     return where, alternatives
+
+
+def _stated_ranges(
+    resolved: _Resolution, where: list[ColumnElement[bool]]
+) -> tuple[list[ColumnElement[bool]], list[_Range]]:
+    """The stated-date filters as ranges of the stated sort key (the first day a date
+    covers), for a page in stated-date order.
+
+    A bound the key implies for every dated claim leaves the WHERE (undated claims, sorted as
+    9999-12-31, are kept out by `stated_on IS NOT NULL`): the upper bound on the interval's
+    start is `key <= to`, and the lower bound is implied in a range whose keys are all on or
+    after it (the range from the first of from's month, when from is the first). Kept, the
+    bounds led PostgreSQL to AND a bitmap of their span index into the ordered index range
+    (`metric + March` read 157 claims for a page of 10, and 1.7 of 4.3 ms at 200,000)."""
+    c, f = claim_t.c, resolved.filters
+    within = f.date_match == DateMatch.within
+    ranges = [_Range([])]
+    moved: list[ColumnElement[bool]] = []
+    if f.stated_to is not None:
+        where = [*where, c.sort_stated <= f.stated_to]
+        if not within:  # within bounds the interval's end, which the key does not imply
+            moved += resolved.by_filter["stated_to"]
+    if f.stated_from is not None:
+        if within:
+            ranges = [_Range([c.sort_stated >= f.stated_from], lowest=f.stated_from)]
+        else:
+            ranges = _reaching(c.sort_stated, f.stated_from)
+        lower = resolved.by_filter["stated_from"]
+        for r in ranges:
+            if r.lowest < f.stated_from:
+                r.conditions += lower
+        moved += lower
+    if moved:
+        ids = {id(condition) for condition in moved}
+        where = [w for w in where if id(w) not in ids] + [c.stated_on.is_not(None)]
+    return where, ranges
 
 
 def _split(resolved: _Resolution) -> tuple[Any, list[str]] | None:
