@@ -102,16 +102,13 @@ def _facet_groups(request: Request, facets: dict[str, Any]) -> list[dict[str, An
     for key, values in facets.items():
         if not isinstance(values, list) or (key not in filters and key != MONTH_FACET):
             continue
-        # A month's count is of the claims dated within it (a claim dated "2025" is counted
-        # in the bucket "2025"): its link asks for exactly those.
-        params = ("stated_from", "stated_to", "date_match") if key == MONTH_FACET else (key,)
-        current = [request.query_params.getlist(p) for p in params]
         items = []
         for value in values:
             if value["value"] is None:
                 items.append({**value, "href": None, "active": False})
                 continue
-            chosen = [value["value"]] if key != MONTH_FACET else [value["value"]] * 2 + ["within"]
+            params, chosen = _facet_filter(key, value["value"])
+            current = [request.query_params.getlist(p) for p in params]
             active = all(c == [v] for c, v in zip(current, chosen, strict=True))
             kept = _without(request, "cursor", *params)
             pairs = kept if active else kept + list(zip(params, chosen, strict=True))
@@ -120,6 +117,16 @@ def _facet_groups(request: Request, facets: dict[str, Any]) -> list[dict[str, An
         more = facets.get("distinct_values", {}).get(key, len(values)) - len(values)
         groups.append({"key": key, "title": title, "entries": items, "more": max(more, 0)})
     return groups
+
+
+def _facet_filter(key: str, value: str) -> tuple[tuple[str, ...], list[str]]:
+    """The filter that selects exactly the claims a facet value counts: a month counts the
+    claims dated within it, a year (`2025`) those dated to that year only."""
+    if key != MONTH_FACET:
+        return (key,), [value]
+    if len(value) == len("2025"):
+        return ("stated_from", "stated_to", "stated_precision"), [value, value, "year"]
+    return ("stated_from", "stated_to", "date_match"), [value, value, "within"]
 
 
 def _choices(facets: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from app.dates import PARTIAL_DATE_PATTERN, parse_partial_date
+from app.dates import PARTIAL_DATE_PATTERN, Precision, parse_partial_date
 from app.models import Citation, Claim, Entity, Event, Metric, Source
 from app.qualifiers import Qualifier
 from app.queries.errors import InvalidParameterError
@@ -207,6 +207,11 @@ def _stated_to(r: _Resolution, bound: date) -> None:
     r.where.append((c.stated_span_end if _within(r) else c.stated_span_start) <= bound)
 
 
+def _stated_precision(r: _Resolution, precisions: list[Precision]) -> None:
+    wanted = sorted({Precision(p).value for p in precisions})
+    r.where.append(claim_t.c.stated_on_precision.in_(wanted))
+
+
 def _period_from(r: _Resolution, bound: date) -> None:
     c = claim_t.c
     if _within(r):
@@ -382,6 +387,18 @@ class ClaimFilters:
         ),
         None,
         default=DateMatch.overlap,
+    )
+    stated_precision: list[Precision] = _filter(
+        Param(
+            list[Precision],
+            "Only claims whose stated date is known to this precision (`day`, `month` or "
+            "`year`); repeatable. `stated_precision=year&stated_from=2025&stated_to=2025`: "
+            'the claims dated only "2025".',
+            None,
+            {"max_length": 3},
+        ),
+        _stated_precision,
+        default=[],
     )
     min_value: float | None = _filter(
         _value_bound("Value at least this (a range compares by its lower bound)."),

@@ -188,3 +188,19 @@ def test_disagreements_take_the_claim_filters(client: TestClient) -> None:
     assert body["comparison"]["claims"] == len(
         claims(client, "metric=prisoners-captured&stated_from=2025-02")
     )
+
+
+def test_stated_precision_keeps_the_claims_dated_to_that_precision(client: TestClient) -> None:
+    year_only = claims(client, "stated_precision=year")
+    assert {c["stated_on_precision"] for c in year_only} == {"year"}
+    assert "syrskyi-territory-held-2025" in [c["id"] for c in year_only]
+    assert all(len(c["stated_on"]) == 4 for c in year_only)  # "2025", never 2025-01-01
+    exact = ids(client, "stated_precision=day&stated_precision=month")
+    assert set(exact).isdisjoint(c["id"] for c in year_only)
+    everything = claims(client, "")
+    undated = [c for c in everything if c["stated_on"] is None]
+    assert len(exact) + len(year_only) + len(undated) == len(everything)
+    # In a year, the facet's year bucket: the claims dated only "2025".
+    facets = client.get("/v1/claims/facets").json()["stated_month"]
+    [bucket] = [f["count"] for f in facets if f["value"] == "2025"]
+    assert len(ids(client, "stated_from=2025&stated_to=2025&stated_precision=year")) == bucket

@@ -111,6 +111,11 @@ def test_facet_links_narrow_and_an_active_one_widens_back(client: TestClient) ->
     counted = client.get("/v1/claims/facets").json()["stated_month"]
     [january] = [f["count"] for f in counted if f["value"] == "2025-01"]
     assert len(claim_rows(client.get(month).text)) == january == 14
+    # A year counts the claims dated only to that year, and leads to them.
+    year = "/?stated_from=2025&stated_to=2025&stated_precision=year"
+    assert year in hrefs(html)
+    [only_2025] = [f["count"] for f in counted if f["value"] == "2025"]
+    assert len(claim_rows(client.get(year).text)) == only_2025 == 3
 
 
 def test_keyset_paging_follows_next_cursor_through_every_claim(client: TestClient) -> None:
