@@ -25,6 +25,40 @@ class Qualifier(StrEnum):
     range = "range"
 
 
+def _meaning(qualifier: Qualifier, *hedges: str) -> dict[str, Qualifier]:
+    return dict.fromkeys(hedges, qualifier)
+
+
+# Hedge words whose meaning is fixed: a claim giving one of them another qualifier
+# contradicts its own quote (the loader refuses it). Other hedges are taken as written.
+HEDGE_QUALIFIERS: dict[str, Qualifier] = {
+    **_meaning(
+        Qualifier.at_least,
+        "over",
+        "more than",
+        "at least",
+        "in excess of",
+        "upwards of",
+        "no fewer than",
+        "no less than",
+    ),
+    **_meaning(Qualifier.at_most, "up to", "fewer than", "less than", "at most", "no more than"),
+    **_meaning(
+        Qualifier.approximate,
+        "about",
+        "approximately",
+        "around",
+        "roughly",
+        "some",
+        "estimated",
+        "an estimated",
+        "circa",
+        *BELOW_HEDGES,
+    ),
+    **_meaning(Qualifier.range, "between"),
+}
+
+
 def derive_band(
     qualifier: Qualifier,
     value: float | None,

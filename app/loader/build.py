@@ -9,7 +9,7 @@ from typing import Any
 
 from app.dates import PartialDate
 from app.loader.errors import SeedError, SeedValidationError, SeedWarning, printable_path
-from app.loader.numerals import uncovered_numerals
+from app.loader.numerals import figures_in, uncovered_numerals
 from app.loader.parse import ParsedFile, ParsedSeeds, SourceDocument
 from app.loader.schema import CitationSpec, ClaimSpec, EntitySpec, EventSpec, SourceFile
 from app.loader.search_text import claim_search_body, event_search_body
@@ -17,7 +17,7 @@ from app.loader.synonyms import synonym_rows
 from app.loader.units import UNIT_RULES, unknown_unit
 from app.models.entity import alias_key
 from app.models.metric import MetricKind
-from app.qualifiers import derive_band
+from app.qualifiers import HEDGE_QUALIFIERS, Qualifier, derive_band
 
 UNKNOWN_DATE_SORT_KEY = date(9999, 12, 31)
 # Uncovered numerals reported per text before a one-line summary of the rest: a text full of
@@ -135,7 +135,7 @@ class _Builder:
         emitted: set[str] = set()
         for parsed, index, entity in self.entities:
             loc: tuple[int | str, ...] = ("entities", index)
-            self._review(parsed, loc, entity.review)
+            self._review(parsed, loc, entity)
             if entity.id not in emitted:  # a duplicate id is an error already
                 emitted.add(entity.id)
                 self.dataset.rows("entity").append(
@@ -160,12 +160,11 @@ class _Builder:
                         {"alias_key": key, "alias": alias, "entity_id": entity.id}
                     )
 
-    def _review(
-        self, parsed: ParsedFile[Any], loc: tuple[int | str, ...], review: list[str] | None
-    ) -> None:
-        """A drafted item still listing fields to check is refused, one error per item."""
-        if review is not None:
-            listed = ", ".join(review) or "nothing listed, but the key is"
+    def _review(self, parsed: ParsedFile[Any], loc: tuple[int | str, ...], spec: Any) -> None:
+        """A drafted item still listing fields to check is refused, one error per item; so is
+        one whose `review:` key is left with nothing after it."""
+        if "review" in spec.model_fields_set:
+            listed = ", ".join(spec.review or []) or "nothing listed, but the key is"
             self.errors.append(
                 parsed.error(
                     (*loc, "review"),
@@ -220,7 +219,11 @@ class _Builder:
     # -- sources --------------------------------------------------------------------------
     def _source(self, doc: SourceDocument) -> None:
         spec = doc.annotations.spec.source
-        self._review(doc.annotations, ("source",), spec.review)
+        self._review(doc.annotations, ("source",), spec)
+        if not doc.text.strip():
+            self.errors.append(
+                SeedError(doc.text_path, None, "(file)", "the article text is empty")
+            )
         self.dataset.rows("source").append(
             spec.model_dump(
                 include={
@@ -256,7 +259,7 @@ class _Builder:
         if doc is None:
             self.errors.append(parsed.error((*loc, "source"), f"unknown source {source_id!r}"))
             return None
-        count = doc.text.count(cite.quote)
+        count = _occurrences(doc.text, cite.quote)
         if count != 1:
             hint = ""
             if count == 0 and alias_key(cite.quote) in alias_key(doc.text):
@@ -276,7 +279,7 @@ class _Builder:
     # -- events ---------------------------------------------------------------------------
     def _event(self, parsed: ParsedFile[SourceFile], index: int, event: EventSpec) -> None:
         loc: tuple[int | str, ...] = ("events", index)
-        self._review(parsed, loc, event.review)
+        self._review(parsed, loc, event)
         if event.start and event.end and event.start.first_day > event.end.last_day:
             self.errors.append(parsed.error((*loc, "end"), "end is before start"))
         self.dataset.rows("event").append(
@@ -347,7 +350,7 @@ class _Builder:
         def fail(field_name: str, reason: str) -> None:
             self.errors.append(parsed.error((*loc, field_name), reason))
 
-        self._review(parsed, loc, claim.review)
+        self._review(parsed, loc, claim)
         metric = self.metrics.get(claim.metric)
         if metric is None:
             fail("metric", f"unknown metric {claim.metric!r}")
@@ -370,8 +373,17 @@ class _Builder:
         period = claim.period
         if period.start and period.end and period.start.first_day > period.end.last_day:
             fail("period", "period.start is after period.end")
+        published = parsed.spec.source.published_on
+        if published and claim.stated_on and claim.stated_on.first_day > published.last_day:
+            fail(
+                "stated_on",
+                f"{claim.stated_on} is after the source's publication ({published}): the "
+                "article cannot report what was said later",
+            )
         if metric is not None and metric.kind == MetricKind.stock and period.end is None:
             fail("period", "a stock metric needs an as-of date in period.end")
+        for field_name, reason in _against_quotes(claim):
+            fail(field_name, reason)
         low, high = derive_band(
             claim.qualifier, claim.value, claim.hedge, claim.value_low, claim.value_high
         )
@@ -479,6 +491,58 @@ class _Builder:
                     f"... and {rest:,} more uncovered numerals in {doc.text_path.name}",
                 )
             )
+
+
+def _against_quotes(claim: ClaimSpec) -> list[tuple[str, str]]:
+    """What a claim says beyond its quotes, as (field, reason): a qualifier the hedge word
+    contradicts, a hedge in no quote, a figure (the value, or a range's bounds) written in
+    none. A claim must not say more than its quotes do."""
+    problems = []
+    quotes = [" ".join(cite.quote.split()) for cite in claim.citations]
+    hedge = claim.hedge
+    if hedge is not None:
+        meaning = HEDGE_QUALIFIERS.get(hedge.casefold())
+        if claim.qualifier == Qualifier.exact:
+            means = meaning.value if meaning else "approximate, at_least or at_most"
+            problems.append(("hedge", f"an exact figure has no hedge; {hedge!r} makes it {means}"))
+        elif meaning is not None and meaning != claim.qualifier:
+            problems.append(
+                (
+                    "qualifier",
+                    f"qualifier {claim.qualifier.value} contradicts the hedge {hedge!r}, "
+                    f"which means {meaning.value}",
+                )
+            )
+        in_quotes = any(hedge.casefold() in quote.casefold() for quote in quotes)
+        if not in_quotes and f'"{hedge.casefold()}"' not in (claim.note or "").casefold():
+            problems.append(
+                (
+                    "hedge",
+                    f"hedge {hedge!r} is in none of its quotes; if it governs this figure from "
+                    f'outside the quote, say why in note, quoting it ("{hedge}")',
+                )
+            )
+    written = [figures for quote in quotes if (figures := figures_in(quote)) is not None]
+    if claim.qualifier == Qualifier.range:
+        stated = [("value_low", claim.value_low), ("value_high", claim.value_high)]
+    else:
+        stated = [("value", claim.value)]
+    for field_name, figure in stated:
+        if written and figure is not None and not any(figure in f for f in written):
+            given = ", ".join(f"{n:g}" for n in sorted(set().union(*written)))
+            problems.append(
+                (field_name, f"{figure:g} is written in none of its quotes (they give {given})")
+            )
+    return problems
+
+
+def _occurrences(text: str, quote: str) -> int:
+    """How many times `quote` occurs in `text`, overlapping ones included: "ha ha" is twice
+    in "ha ha ha" (`str.count` says once, and the offsets would silently take the first)."""
+    count, at = 0, text.find(quote)
+    while at != -1:
+        count, at = count + 1, text.find(quote, at + 1)
+    return count
 
 
 def build_dataset(seeds: ParsedSeeds) -> Dataset:

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from app.dates import PartialDate, parse_partial_date
 from app.models.base import SLUG_MAX, SLUG_PATTERN
@@ -121,6 +121,17 @@ class ClaimSpec(Strict):
         if self.qualifier != Qualifier.exact and not self.hedge:
             raise ValueError(f"qualifier {self.qualifier.value} needs the hedge word as written")
         return self
+
+    @field_validator("hedge")
+    @classmethod
+    def _one_spaced(cls, hedge: str | None) -> str | None:
+        """`'nearly '` is "nearly": white space around or inside a hedge means nothing (and
+        would miss the band rule for "nearly")."""
+        if hedge is None:
+            return None
+        if not hedge.split():
+            raise ValueError("hedge is empty; leave it out for an exact figure")
+        return " ".join(hedge.split())
 
 
 class EventEntitySpec(Strict):

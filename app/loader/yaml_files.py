@@ -54,6 +54,16 @@ class _SeedComposer(Composer):  # type: ignore[misc]
 
     def compose_scalar_node(self, anchor: Any) -> Any:
         node: ScalarNode = super().compose_scalar_node(anchor)
+        lone = next((c for c in node.value if "\ud800" <= c <= "\udfff"), None)
+        if lone is not None:
+            # "\udc80" in a quoted scalar: a half of a UTF-16 pair, which no text can hold
+            # (the load would fail writing it).
+            raise ComposerError(
+                None,
+                None,
+                f"\\u{ord(lone):04x} is a lone surrogate, not a character; write the character",
+                node.start_mark,
+            )
         if str(node.tag) in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
             raise ComposerError(
                 None,

@@ -76,6 +76,50 @@ def errors_after(seeds: Path, stem: str, old: str, new: str) -> list[str]:
             "claims[9].citations[0].quote: quote occurs 3 times in 003_03e9864f50847074.txt",
             id="ambiguous-quote",
         ),
+        # A claim must not say more than its quotes (found by a black-box review: each of
+        # these loaded silently).
+        pytest.param(
+            STEM_003,
+            "value: 909\n    qualifier: exact",
+            "value: 990\n    qualifier: exact",
+            "claims[16].value: 990 is written in none of its quotes (they give 909)",
+            id="figure-not-in-quote",
+        ),
+        pytest.param(
+            STEM_003,
+            "value: 909\n    qualifier: exact",
+            "value: 909\n    qualifier: exact\n    hedge: more than",
+            "an exact figure has no hedge; 'more than' makes it at_least",
+            id="exact-with-a-hedge",
+        ),
+        pytest.param(
+            STEM_003,
+            "value: 40000\n    qualifier: approximate\n    hedge: about",
+            "value: 40000\n    qualifier: at_most\n    hedge: about",
+            "qualifier at_most contradicts the hedge 'about', which means approximate",
+            id="qualifier-contradicts-hedge",
+        ),
+        pytest.param(
+            STEM_003,
+            "value: 40000\n    qualifier: approximate\n    hedge: about",
+            "value: 40000\n    qualifier: approximate\n    hedge: roughly",
+            "hedge 'roughly' is in none of its quotes",
+            id="hedge-not-in-quote",
+        ),
+        pytest.param(
+            STEM_003,
+            "stated_on: 2025-02-06\n    citations:\n      - quote: the enemyʼs total",
+            "stated_on: 2025-02-07\n    citations:\n      - quote: the enemyʼs total",
+            "stated_on: 2025-02-07 is after the source's publication (2025-02-06)",
+            id="stated-after-publication",
+        ),
+        pytest.param(
+            STEM_003,
+            "value: 909\n    qualifier: exact",
+            "value: 909\n    review:\n    qualifier: exact",
+            "claims[16].review: nothing listed, but the key is still marked for review",
+            id="empty-review-key",
+        ),
     ],
 )
 def test_consistency_check_fires(
@@ -102,3 +146,28 @@ def test_alias_naming_two_entities_is_refused(seeds_copy: Path) -> None:
     with pytest.raises(SeedValidationError) as failure:
         build_dataset(parse_seeds(seeds_copy))
     assert "alias 'Syrsky' already names entity 'oleksandr-syrskyi'" in str(failure.value)
+
+
+def test_a_hedge_is_read_without_its_white_space(seeds_copy: Path) -> None:
+    """`'nearly '` missed the rule for "nearly" and gave [54, 66] for 60, not [54, 60]."""
+    edit(seeds_copy, STEM_003, "hedge: about", "hedge: '  about '")
+    dataset = build_dataset(parse_seeds(seeds_copy))
+    assert {c["hedge"] for c in dataset.rows("claim") if c["qualifier"] == "approximate"} >= {
+        "about"
+    }
+    assert all(c["hedge"] == c["hedge"].strip() for c in dataset.rows("claim") if c["hedge"])
+
+
+def test_overlapping_occurrences_make_a_quote_ambiguous() -> None:
+    from app.loader.build import _occurrences
+
+    assert _occurrences("ha ha ha", "ha ha") == 2
+    assert _occurrences("Kursk, Kursk", "Kursk") == 2
+    assert _occurrences("Kursk", "Sumy") == 0
+
+
+def test_an_empty_article_is_refused(seeds_copy: Path) -> None:
+    (seeds_copy / "sources" / f"{STEM_003}.txt").write_text("\n", encoding="utf-8")
+    with pytest.raises(SeedValidationError) as failure:
+        build_dataset(parse_seeds(seeds_copy))
+    assert any(e.reason == "the article text is empty" for e in failure.value.errors)

@@ -213,6 +213,15 @@ CASES = [
         "'٢٠٢٥-02-06' is not a date: expected YYYY-MM-DD",
         id="arabic-indic-date",
     ),
+    pytest.param(
+        # Passed --check, then the load ended in a traceback (UnicodeEncodeError).
+        lambda s: edit(s, STEM_003, VALUE_909, f'note: "a \\udc80 b"\n    {VALUE_909}'),
+        ARTICLE,
+        VALUE_909,
+        "(yaml)",
+        "\\udc80 is a lone surrogate, not a character",
+        id="lone-surrogate",
+    ),
 ]
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from app.loader.build import MAX_NUMERAL_ERRORS_PER_FILE, build_dataset
 from app.loader.errors import SeedValidationError
-from app.loader.numerals import find_numerals, uncovered_numerals
+from app.loader.numerals import figures_in, find_numerals, uncovered_numerals
 from app.loader.parse import ParsedSeeds, parse_seeds
 from scripts.seed import main as seed_main
 from tests.conftest import SEEDS
@@ -107,3 +107,27 @@ def test_uncovered_numerals_are_capped_per_file(
         f"{text}: (numeral): ... and 177,401 more uncovered numerals in {text.name}"
     )
     assert lines[-1] == "seed: 51 error(s); nothing was written"
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        ("more than 2,000 since August 6", {2000, 6}),
+        ("1 000 men", {1000}),
+        ("between 300 and 400", {300, 400}),
+        ("1.5 million people", {1.5, 1_500_000}),
+        ("22,2 тыс. бойців", {22.2, 22_200}),
+        ("lost 7.905 soldiers", {7.905, 7905}),
+        ("had retaken two settlements", {2}),
+        ("twenty-five brigades", {25}),
+        ("half of the settlements", {0.5, 50}),
+    ],
+)
+def test_the_figures_a_quote_writes(text: str, figures: set[float]) -> None:
+    """What the loader compares a claim's figure with (a claim says no more than its
+    quotes)."""
+    assert figures <= (figures_in(text) or set())
+
+
+def test_a_quantity_without_a_figure_is_not_checked() -> None:
+    assert figures_in("several villages, a significant number of troops") is None

@@ -72,6 +72,15 @@ def test_a_value_outside_its_units_rule_is_refused(
 
 
 def test_a_fractional_area_is_a_value(seeds_copy: Path) -> None:
+    # The figure must be in its quote: the text and the quote say 90.5 too.
+    text = seeds_copy / "sources" / f"{STEM_004}.txt"
+    text.write_text(
+        text.read_text(encoding="utf-8").replace(
+            "approximately 90 square", "approximately 90.5 square"
+        ),
+        encoding="utf-8",
+    )
+    edit(seeds_copy, STEM_004, "approximately 90 square", "approximately 90.5 square")
     edit(seeds_copy, STEM_004, "value: 90\n", "value: 90.5\n")
     claims = build_dataset(parse_seeds(seeds_copy)).rows("claim")
     assert [c["value"] for c in claims if c["id"] == "syrskyi-territory-held-2025"] == [90.5]
