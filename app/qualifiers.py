@@ -25,38 +25,40 @@ class Qualifier(StrEnum):
     range = "range"
 
 
-def _meaning(qualifier: Qualifier, *hedges: str) -> dict[str, Qualifier]:
-    return dict.fromkeys(hedges, qualifier)
-
-
-# Hedge words whose meaning is fixed: a claim giving one of them another qualifier
-# contradicts its own quote (the loader refuses it). Other hedges are taken as written.
+# Hedge words whose meaning is fixed, the longest first ("more than" before "than"): the
+# drafting tool reads a figure's qualifier from them, and the loader refuses a claim giving
+# one of them another qualifier (its quote would say otherwise).
 HEDGE_QUALIFIERS: dict[str, Qualifier] = {
-    **_meaning(
-        Qualifier.at_least,
-        "over",
-        "more than",
-        "at least",
-        "in excess of",
-        "upwards of",
-        "no fewer than",
-        "no less than",
-    ),
-    **_meaning(Qualifier.at_most, "up to", "fewer than", "less than", "at most", "no more than"),
-    **_meaning(
-        Qualifier.approximate,
-        "about",
-        "approximately",
-        "around",
-        "roughly",
-        "some",
-        "estimated",
-        "an estimated",
-        "circa",
-        *BELOW_HEDGES,
-    ),
-    **_meaning(Qualifier.range, "between"),
+    "more than": Qualifier.at_least,
+    "over": Qualifier.at_least,
+    "at least": Qualifier.at_least,
+    "upwards of": Qualifier.at_least,
+    "in excess of": Qualifier.at_least,
+    "no fewer than": Qualifier.at_least,
+    "not less than": Qualifier.at_least,
+    "up to": Qualifier.at_most,
+    "at most": Qualifier.at_most,
+    "fewer than": Qualifier.at_most,
+    "less than": Qualifier.at_most,
+    "no more than": Qualifier.at_most,
+    "under": Qualifier.at_most,
+    "about": Qualifier.approximate,
+    "around": Qualifier.approximate,
+    "approximately": Qualifier.approximate,
+    "approx.": Qualifier.approximate,
+    "roughly": Qualifier.approximate,
+    "some": Qualifier.approximate,
+    "an estimated": Qualifier.approximate,
+    "estimated": Qualifier.approximate,
+    "nearly": Qualifier.approximate,
+    "almost": Qualifier.approximate,
+    "close to": Qualifier.approximate,
+    "just under": Qualifier.approximate,
+    "circa": Qualifier.approximate,
+    "ca.": Qualifier.approximate,
 }
+# A range's hedge ("between 3,000 and 4,000"): the drafting tool reads ranges as figures.
+RANGE_HEDGES = frozenset({"between"})
 
 
 def derive_band(

@@ -3,38 +3,10 @@
 import re
 from dataclasses import dataclass
 
-from app.qualifiers import Qualifier
+from app.qualifiers import HEDGE_QUALIFIERS, Qualifier
 
 # Longest first, so "more than" wins over "than" and "an estimated" over "estimated".
-HEDGES: dict[str, Qualifier] = {
-    "more than": Qualifier.at_least,
-    "over": Qualifier.at_least,
-    "at least": Qualifier.at_least,
-    "upwards of": Qualifier.at_least,
-    "in excess of": Qualifier.at_least,
-    "no fewer than": Qualifier.at_least,
-    "not less than": Qualifier.at_least,
-    "up to": Qualifier.at_most,
-    "at most": Qualifier.at_most,
-    "fewer than": Qualifier.at_most,
-    "less than": Qualifier.at_most,
-    "no more than": Qualifier.at_most,
-    "under": Qualifier.at_most,
-    "about": Qualifier.approximate,
-    "around": Qualifier.approximate,
-    "approximately": Qualifier.approximate,
-    "approx.": Qualifier.approximate,
-    "roughly": Qualifier.approximate,
-    "some": Qualifier.approximate,
-    "an estimated": Qualifier.approximate,
-    "estimated": Qualifier.approximate,
-    "nearly": Qualifier.approximate,
-    "almost": Qualifier.approximate,
-    "close to": Qualifier.approximate,
-    "just under": Qualifier.approximate,
-    "circa": Qualifier.approximate,
-    "ca.": Qualifier.approximate,
-}
+HEDGES = HEDGE_QUALIFIERS
 # The stored hedge drops the article: "an estimated 70,000" is hedged "estimated".
 _STORED = {"an estimated": "estimated"}
 _PATTERN = re.compile(

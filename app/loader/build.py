@@ -17,7 +17,7 @@ from app.loader.synonyms import synonym_rows
 from app.loader.units import UNIT_RULES, unknown_unit
 from app.models.entity import alias_key
 from app.models.metric import MetricKind
-from app.qualifiers import HEDGE_QUALIFIERS, Qualifier, derive_band
+from app.qualifiers import HEDGE_QUALIFIERS, RANGE_HEDGES, Qualifier, derive_band
 
 UNKNOWN_DATE_SORT_KEY = date(9999, 12, 31)
 # Uncovered numerals reported per text before a one-line summary of the rest: a text full of
@@ -502,6 +502,8 @@ def _against_quotes(claim: ClaimSpec) -> list[tuple[str, str]]:
     hedge = claim.hedge
     if hedge is not None:
         meaning = HEDGE_QUALIFIERS.get(hedge.casefold())
+        if hedge.casefold() in RANGE_HEDGES:
+            meaning = Qualifier.range
         if claim.qualifier == Qualifier.exact:
             means = meaning.value if meaning else "approximate, at_least or at_most"
             problems.append(("hedge", f"an exact figure has no hedge; {hedge!r} makes it {means}"))
