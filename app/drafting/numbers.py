@@ -126,18 +126,27 @@ def _multiplier(word: str) -> float:
     return MULTIPLIERS[word.lower().rstrip(".")]
 
 
-def find_figures(text: str, *, european: bool | None = None) -> list[Figure]:
-    """Every figure in the text, left to right; ranges come back as one figure."""
-    european = is_european(text) if european is None else european
-    digits = _EUROPEAN_DIGITS if european else _ENGLISH_DIGITS
-    pattern = re.compile(
+def _figure_pattern(digits: str) -> re.Pattern[str]:
+    return re.compile(
         rf"(?<![\w.,])(?P<digits>{digits})(?P<mult>\s?{_MULTIPLIER}(?!\w))?(?P<pct>{_PERCENT})?"
         rf"|(?P<fraction>{_FRACTION})(?P<fpct>{_PERCENT})?"
         rf"|(?P<words>{_WORDS})(?P<wpct>{_PERCENT})?",
         re.IGNORECASE,
     )
+
+
+# Built once (by convention: European digits or not): the loader reads every quote with them.
+_FIGURE_PATTERNS = {
+    False: _figure_pattern(_ENGLISH_DIGITS),
+    True: _figure_pattern(_EUROPEAN_DIGITS),
+}
+
+
+def find_figures(text: str, *, european: bool | None = None) -> list[Figure]:
+    """Every figure in the text, left to right; ranges come back as one figure."""
+    european = is_european(text) if european is None else european
     figures: list[Figure] = []
-    for match in pattern.finditer(text):
+    for match in _FIGURE_PATTERNS[european].finditer(text):
         if match.group("digits"):
             raw = match.group("digits")
             value = _digits_value(raw, european)

@@ -9,7 +9,7 @@ from typing import Any
 
 from app.dates import PartialDate
 from app.loader.errors import SeedError, SeedValidationError, SeedWarning, printable_path
-from app.loader.numerals import figures_in, uncovered_numerals
+from app.loader.numerals import figures_in, uncovered_numerals, writes_figure
 from app.loader.parse import ParsedFile, ParsedSeeds, SourceDocument
 from app.loader.schema import CitationSpec, ClaimSpec, EntitySpec, EventSpec, SourceFile
 from app.loader.search_text import claim_search_body, event_search_body
@@ -129,6 +129,38 @@ class _Builder:
             [(a, ("events", i, "id"), e.id) for a in docs for i, e in enumerate(a.spec.events)],
             "event",
         )
+        self._same_claims(docs)
+
+    def _same_claims(self, docs: list[ParsedFile[SourceFile]]) -> None:
+        """A claim that repeats another in all but its id (and note), or cites one quote
+        twice: the same statement is one claim, and one citation."""
+        seen: dict[str, SeedError] = {}
+        for parsed in docs:
+            own = parsed.spec.source.id
+            for i, claim in enumerate(parsed.spec.claims):
+                cited = [
+                    (cite.source or own, " ".join(cite.quote.split())) for cite in claim.citations
+                ]
+                if len(set(cited)) < len(cited):
+                    self.errors.append(
+                        parsed.error(("claims", i, "citations"), "cites the same quote twice")
+                    )
+                said: list[Any] = [claim.metric, claim.subject, claim.speaker, claim.qualifier]
+                said += [claim.hedge]
+                said += [claim.value, claim.value_low, claim.value_high, claim.unit, claim.place]
+                said += [claim.event, claim.stated_on, claim.period.start, claim.period.end]
+                key = repr([*map(str, said), sorted(set(cited))])
+                if key in seen:
+                    first = seen[key]
+                    self.errors.append(
+                        parsed.error(
+                            ("claims", i),
+                            f"the same claim as the one at {first.file}:{first.line} (only the "
+                            "id differs): the same statement is one claim",
+                        )
+                    )
+                else:
+                    seen[key] = parsed.error(("claims", i), "")
 
     def _entities(self) -> None:
         owner: dict[str, tuple[str, SeedError]] = {}
@@ -524,13 +556,13 @@ def _against_quotes(claim: ClaimSpec) -> list[tuple[str, str]]:
                     f'outside the quote, say why in note, quoting it ("{hedge}")',
                 )
             )
-    written = [figures for quote in quotes if (figures := figures_in(quote)) is not None]
     if claim.qualifier == Qualifier.range:
         stated = [("value_low", claim.value_low), ("value_high", claim.value_high)]
     else:
         stated = [("value", claim.value)]
     for field_name, figure in stated:
-        if written and figure is not None and not any(figure in f for f in written):
+        if figure is not None and writes_figure(quotes, figure) is False:
+            written = [f for quote in quotes if (f := figures_in(quote)) is not None]
             given = ", ".join(f"{n:g}" for n in sorted(set().union(*written)))
             problems.append(
                 (field_name, f"{figure:g} is written in none of its quotes (they give {given})")

@@ -1,6 +1,7 @@
 """The number-coverage audit: every numeral in a source is quoted by a claim or an event,
 or listed as not a claim with a reason."""
 
+import contextlib
 import re
 from bisect import bisect_right
 from itertools import accumulate
@@ -54,6 +55,28 @@ def uncovered_numerals(text: str, spans: list[tuple[int, int]]) -> list[Numeral]
         if i == 0 or furthest_end[i - 1] < numeral.end:
             uncovered.append(numeral)
     return uncovered
+
+
+_DIGIT_RUN = re.compile(r"\d(?:[\d,.\u00a0\u202f ]*\d)?")
+
+
+def _plain_figures(text: str) -> set[float]:
+    """The digit runs of a text read both ways ("1,500" and "1.500" are 1500): cheap, for
+    the usual figure; `figures_in` reads the rest (words, multipliers, ranges)."""
+    found = set()
+    for run in _DIGIT_RUN.findall(text):
+        for written in (re.sub(r"[,\s]", "", run), re.sub(r"[.\s]", "", run).replace(",", ".")):
+            with contextlib.suppress(ValueError):  # "1.2.3": not a number either way
+                found.add(float(written))
+    return found
+
+
+def writes_figure(texts: list[str], figure: float) -> bool | None:
+    """Whether one of the texts writes the figure; None when none of them writes any."""
+    if any(figure in _plain_figures(text) for text in texts):
+        return True
+    written = [figures for text in texts if (figures := figures_in(text)) is not None]
+    return any(figure in figures for figures in written) if written else None
 
 
 def figures_in(text: str) -> set[float] | None:

@@ -7,6 +7,7 @@ it holds: at most `MAX_YAML_BYTES`, nesting at most `MAX_DEPTH` deep, numbers at
 is written where it applies. Every refusal is a `file:line: field: reason` error.
 """
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,11 @@ MAX_NUMBER_CHARS = 64  # a plain number longer than this is a mistake (and int()
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+# Decimal digits with an optional sign, fraction and exponent; and YAML's .nan and .inf,
+# which the schema refuses with its own message.
+_PLAIN_NUMBER = re.compile(
+    r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
 
 
 class _SeedComposer(Composer):  # type: ignore[misc]
@@ -62,6 +68,15 @@ class _SeedComposer(Composer):  # type: ignore[misc]
                 None,
                 None,
                 f"\\u{ord(lone):04x} is a lone surrogate, not a character; write the character",
+                node.start_mark,
+            )
+        if str(node.tag) in _NUMBER_TAGS and not _PLAIN_NUMBER.fullmatch(node.value):
+            # 0x5DC, 0o3751, 1_500, 25:00 (YAML 1.1 sexagesimal): read as 1500 or 2025, so a
+            # typo becomes another figure without a word.
+            raise ComposerError(
+                None,
+                None,
+                f"{node.value!r} is not a plain decimal number; write it in decimal digits",
                 node.start_mark,
             )
         if str(node.tag) in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:

@@ -171,3 +171,28 @@ def test_an_empty_article_is_refused(seeds_copy: Path) -> None:
     with pytest.raises(SeedValidationError) as failure:
         build_dataset(parse_seeds(seeds_copy))
     assert any(e.reason == "the article text is empty" for e in failure.value.errors)
+
+
+def test_a_claim_repeated_under_another_id_is_refused(seeds_copy: Path) -> None:
+    """The same statement is one claim: a copy under a second id loaded (51 claims)."""
+    copy = (
+        "  - id: general-staff-russian-prisoners-again\n    metric: prisoners-captured\n"
+        "    subject: russian-forces\n    speaker: general-staff-ukraine\n    value: 909\n"
+        "    qualifier: exact\n    unit: persons\n    place: Kursk region\n"
+        "    period: {start: 2024-08-06, end: 2025-02-05}\n    stated_on: 2025-02-06\n"
+        "    citations:\n      - quote: Ukrainian soldiers captured 909 occupiers\n"
+    )
+    edit(
+        seeds_copy,
+        STEM_003,
+        "  - id: outlet-003-territory-controlled-peak",
+        copy + "  - id: outlet-003-territory-controlled-peak",
+    )
+    errors = errors_after(seeds_copy, STEM_003, "value: 909\n", "value: 909\n")
+    assert any("the same claim as the one at" in e for e in errors), errors
+
+
+def test_a_claim_citing_one_quote_twice_is_refused(seeds_copy: Path) -> None:
+    quote = "      - quote: Ukrainian soldiers captured 909 occupiers\n"
+    errors = errors_after(seeds_copy, STEM_003, quote, quote + quote)
+    assert any(e.endswith("citations: cites the same quote twice") for e in errors), errors

@@ -222,6 +222,18 @@ CASES = [
         "\\udc80 is a lone surrogate, not a character",
         id="lone-surrogate",
     ),
+    *(
+        pytest.param(
+            # YAML 1.1 forms ruamel reads as numbers: a typo became another figure, silently.
+            set_value(written),
+            ARTICLE,
+            VALUE_909,
+            "(yaml)",
+            f"{written!r} is not a plain decimal number",
+            id=f"number-{name}",
+        )
+        for name, written in (("hex", "0x38D"), ("octal", "0o1615"), ("underscore", "9_09"))
+    ),
 ]
 
 
