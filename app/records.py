@@ -173,6 +173,11 @@ def series_point(values: Sequence[Any]) -> dict[str, Any] | None:
     }
 
 
+def metric_ref(row: Any) -> dict[str, Any]:
+    """A metric row as `MetricRef` (what a figure measures, in which unit)."""
+    return {"id": row.id, "name": row.name, "unit": row.unit, "kind": row.kind}
+
+
 def metric_record(
     row: Any, *, narrower_ids: list[str], claim_count: int, claim_count_with_narrower: int
 ) -> dict[str, Any]:

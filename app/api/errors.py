@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from app.api.database import OverloadedError
-from app.api.strict import MisusedParametersError, UnknownParameterError
+from app.api.strict import ParameterProblemsError
 from app.dates import PARTIAL_DATE_PATTERN
 from app.db import DatabaseMissingError
 from app.queries.errors import InvalidParameterError, NotFoundError
@@ -136,23 +136,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _not_found(request: Request, exc: NotFoundError) -> Response:
         return problem(404, str(exc), request)
 
-    @app.exception_handler(UnknownParameterError)
-    async def _unknown(request: Request, exc: UnknownParameterError) -> Response:
-        message = f"unknown query parameter; this endpoint accepts: {', '.join(exc.accepted)}"
-        names = ", ".join(repr(name) for name in exc.unknown)
-        return problem(
-            422,
-            f"unknown query parameter {names}; this endpoint accepts: "
-            f"{', '.join(exc.accepted) or 'none'}",
-            request,
-            errors=[{"parameter": name, "message": message} for name in exc.unknown],
-        )
-
-    @app.exception_handler(MisusedParametersError)
-    async def _misused(request: Request, exc: MisusedParametersError) -> Response:
-        detail = "; ".join(f"{name}: {message}" for name, message in exc.problems)
+    @app.exception_handler(ParameterProblemsError)
+    async def _parameters(request: Request, exc: ParameterProblemsError) -> Response:
         errors = [{"parameter": name, "message": message} for name, message in exc.problems]
-        return problem(422, detail, request, errors=errors)
+        return problem(422, exc.detail, request, errors=errors)
 
     @app.exception_handler(InvalidParameterError)
     async def _invalid(request: Request, exc: InvalidParameterError) -> Response:

@@ -41,22 +41,28 @@ def _takes_many(annotation: Any) -> bool:
     return origin in (list, set, frozenset, tuple) or annotation in (list, set, frozenset, tuple)
 
 
-class UnknownParameterError(InvalidParameterError):
-    """Query parameters the endpoint does not take (rendered as one 422 listing all)."""
+class ParameterProblemsError(InvalidParameterError):
+    """Query parameters refused together: one 422 naming each (parameter, message)."""
+
+    def __init__(self, problems: list[tuple[str, str]], detail: str | None = None) -> None:
+        self.problems = problems
+        self.detail = detail or "; ".join(f"{name}: {message}" for name, message in problems)
+        super().__init__(*problems[0])
+
+
+class UnknownParameterError(ParameterProblemsError):
+    """Query parameters the endpoint does not take."""
 
     def __init__(self, unknown: list[str], accepted: list[str]) -> None:
         self.unknown = unknown
         self.accepted = accepted
-        listed = ", ".join(accepted) or "none"
-        super().__init__(unknown[0], f"unknown query parameter; this endpoint accepts: {listed}")
-
-
-class MisusedParametersError(InvalidParameterError):
-    """Known query parameters given in a way that has no one meaning: (name, message)."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        self.problems = problems
-        super().__init__(*problems[0])
+        message = f"unknown query parameter; this endpoint accepts: {', '.join(accepted)}"
+        names = ", ".join(repr(name) for name in unknown)
+        super().__init__(
+            [(name, message) for name in unknown],
+            f"unknown query parameter {names}; this endpoint accepts: "
+            f"{', '.join(accepted) or 'none'}",
+        )
 
 
 def _misused(items: list[tuple[str, str]], single: frozenset[str]) -> list[tuple[str, str]]:
@@ -88,7 +94,7 @@ class StrictQueryRoute(APIRoute):
                 raise UnknownParameterError(unknown, accepted)
             misused = _misused(request.query_params.multi_items(), single)
             if misused:
-                raise MisusedParametersError(misused)
+                raise ParameterProblemsError(misused)
             return await handler(request)
 
         return strict_handler

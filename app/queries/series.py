@@ -15,13 +15,13 @@ from app.queries.claim_filters import (
     subject_t,
 )
 from app.queries.vocabulary import require_metric
-from app.records import SERIES_POINT_COLUMNS, series_point
+from app.records import SERIES_POINT_COLUMNS, metric_ref, series_point
 
 
 def metric_series(conn: Connection, *, metric_id: str, filters: ClaimFilters) -> dict[str, Any]:
     """Points sorted by reference date within each line. Only the columns a point needs
     are read, in one statement (a chart may have thousands of points)."""
-    require_metric(conn, metric_id=metric_id)
+    metric = require_metric(conn, metric_id=metric_id)
     filters = replace(filters, metric=[metric_id])
     c = claim_t.c
     points = len(SERIES_POINT_COLUMNS)
@@ -59,7 +59,9 @@ def metric_series(conn: Connection, *, metric_id: str, filters: ClaimFilters) ->
             }
         first_day = values[_PERIOD_END] if values[_PERIOD_END] is not None else values[_STATED_ON]
         line["points"].append((first_day, values[0], point))
-    refs = _metric_refs(conn, {metric_id, *(key[2] for key in lines)})
+    # The series metric's row is read already; narrower ones (include_narrower) are not.
+    narrower = {key[2] for key in lines} - {metric_id}
+    refs = {metric_id: metric_ref(metric), **_metric_refs(conn, narrower)}
     for line in lines.values():
         line["metric"] = refs[line["metric"]]
         # By the reference date's first day, then claim id.
@@ -73,11 +75,13 @@ def metric_series(conn: Connection, *, metric_id: str, filters: ClaimFilters) ->
 
 
 def _metric_refs(conn: Connection, metric_ids: set[str]) -> dict[str, dict[str, Any]]:
+    if not metric_ids:
+        return {}
     m = metric_t.c
     rows = conn.execute(
         select(m.id, m.name, m.unit, m.kind).where(m.id.in_(sorted(metric_ids)))
     ).all()
-    return {r.id: {"id": r.id, "name": r.name, "unit": r.unit, "kind": r.kind} for r in rows}
+    return {row.id: metric_ref(row) for row in rows}
 
 
 _PERIOD_END = SERIES_POINT_COLUMNS.index("period_end")
